@@ -1,0 +1,51 @@
+# Two commands on a fresh machine:
+#   make decks   set everything up (once), then build every paper's deck and handout
+#   make test    set everything up (once), then run the whole test suite
+# Set-up: a virtual environment in .venv with decks and its libraries, and the
+# system packages WeasyPrint, the fonts and the render tests need (tools/system-deps.sh).
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+JOBS   ?=
+
+.PHONY: decks test bench check clean help
+
+help:
+	@echo "make decks   build every paper's deck and handout into papers/<paper>/docs/"
+	@echo "make test    run the test suite"
+	@echo "make check   lint every paper without writing outputs"
+	@echo "make bench   run the benchmark (writes bench/results.md)"
+	@echo "make clean   remove generated outputs and build/ (never your own files)"
+
+decks: $(VENV)/.decks-ready
+	@$(BIN)/decks build $(if $(JOBS),-j $(JOBS))
+
+check: $(VENV)/.decks-ready
+	@$(BIN)/decks check
+
+test: $(VENV)/.test-ready
+	$(BIN)/python -m pytest -n auto -q
+
+bench: $(VENV)/.test-ready
+	$(BIN)/python bench/run.py
+
+clean: $(VENV)/.decks-ready
+	@$(BIN)/decks clean
+
+$(VENV)/.python:
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
+	  { echo "decks needs Python 3.11 or newer; run: make PYTHON=python3.11 ..."; exit 1; }
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@$(BIN)/python -m pip install -q --upgrade pip
+	@touch $@
+
+$(VENV)/.decks-ready: $(VENV)/.python pyproject.toml tools/system-deps.sh
+	@bash tools/system-deps.sh decks
+	$(BIN)/python -m pip install -q -e .
+	@touch $@
+
+$(VENV)/.test-ready: $(VENV)/.decks-ready
+	@bash tools/system-deps.sh test
+	$(BIN)/python -m pip install -q -e '.[test]'
+	@touch $@

@@ -1,0 +1,198 @@
+"""The ``decks`` command: arguments in, messages and an exit code out.
+
+The only module that prints or exits. Everything it calls reports problems as
+DecksError exceptions or Diagnostic values; this module turns both into one
+line each (``path:line: message``) and an exit code: 0 all good, 1 something
+failed, 2 a usage mistake.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+from typing import TextIO
+
+from decks import __version__
+from decks.build import KINDS, Options, Outcome, Reporter, build, clean, status
+from decks.errors import DecksError
+from decks.project import load_project
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return EXIT_USAGE
+    try:
+        project = load_project(Path(args.root) if args.root else Path.cwd())
+        return args.run(project, args)
+    except DecksError as error:
+        print(f"decks: {error}", file=sys.stderr)
+        return EXIT_FAILED
+    except KeyboardInterrupt:
+        print("decks: interrupted; finished outputs are kept, unfinished ones were not written", file=sys.stderr)
+        return 130
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="decks",
+        description="Turn each paper's overview.md into a PowerPoint deck and its notes.md into a PDF handout.",
+        epilog="Run 'decks COMMAND --help' for a command's options. Outputs go to papers/<paper>/docs/.",
+    )
+    parser.add_argument("--version", action="version", version=f"decks {__version__}")
+    parser.add_argument("-C", "--root", metavar="DIR", help="the repository to work in (default: the one around the current folder)")
+    commands = parser.add_subparsers(dest="command", title="commands", metavar="COMMAND")
+
+    build_cmd = commands.add_parser("build", help="build decks and handouts that are out of date",
+                                    description="Build each paper's deck (from overview.md) and handout (from notes.md) "
+                                    "into papers/<paper>/docs/. Only outputs whose sources, images, theme or options "
+                                    "changed are rebuilt.")
+    build_cmd.add_argument("papers", nargs="*", metavar="PAPER", help="paper folder names (default: every paper)")
+    build_cmd.add_argument("-f", "--force", action="store_true", help="rebuild everything, even what is up to date")
+    build_cmd.add_argument("-j", "--jobs", type=_positive, default=0, metavar="N",
+                           help="build in N worker processes (default: one per CPU)")
+    build_cmd.add_argument("--theme", default="", metavar="NAME", help="use this theme for every paper")
+    build_cmd.add_argument("--only", choices=KINDS, help="build only decks or only handouts")
+    build_cmd.add_argument("--allow-remote", action="store_true",
+                           help="let handouts fetch http(s) images and styles (off by default: no network)")
+    build_cmd.add_argument("-q", "--quiet", action="store_true", help="print only problems and the failure summary")
+    build_cmd.add_argument("-v", "--verbose", action="store_true", help="print every output, fresh ones too")
+    build_cmd.add_argument("--debug", action="store_true", help="show Python tracebacks of internal errors")
+    build_cmd.set_defaults(run=_build)
+
+    list_cmd = commands.add_parser("list", help="show each paper, its sources and whether its outputs are up to date")
+    list_cmd.set_defaults(run=_list)
+
+    clean_cmd = commands.add_parser("clean", help="remove generated outputs and build/ (never files decks did not write)")
+    clean_cmd.set_defaults(run=_clean)
+    return parser
+
+
+def _positive(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"expected a number of jobs like 2, not '{text}'")
+    return int(text)
+
+
+def _build(project, args: argparse.Namespace) -> int:
+    options = Options(
+        force=args.force,
+        jobs=args.jobs,
+        theme=args.theme,
+        allow_remote=args.allow_remote,
+        kinds=(args.only,) if args.only else KINDS,
+        debug=args.debug,
+    )
+    if args.theme:
+        from decks.themes import load_theme
+
+        load_theme(args.theme, project.themes_dir)  # an unknown name fails once, before any work
+    reporter = ConsoleReporter(sys.stderr, quiet=args.quiet, verbose=args.verbose)
+    outcomes = build(project, args.papers, options, reporter)
+    reporter.summary(outcomes)
+    return EXIT_FAILED if any(o.status == "failed" for o in outcomes) else EXIT_OK
+
+
+def _list(project, args: argparse.Namespace) -> int:
+    rows = status(project)
+    if not rows:
+        print("no papers yet: add papers/<paper>/overview.md and notes.md")
+        return EXIT_OK
+    width = max(len(paper.name) for paper, _ in rows)
+    print(f"{'paper':<{width}}  {'sources':<22}  {'deck':<12}  handout")
+    for paper, states in rows:
+        sources = " ".join(p.name for p in (paper.overview, paper.notes) if p.is_file())
+        print(f"{paper.name:<{width}}  {sources:<22}  {states['deck']:<12}  {states['handout']}")
+    return EXIT_OK
+
+
+def _clean(project, args: argparse.Namespace) -> int:
+    removed, kept = clean(project)
+    for path in removed:
+        print(f"removed {path}")
+    for path in kept:
+        print(f"kept {path}: not written by decks, or edited since")
+    if not removed and not kept:
+        print("nothing to clean")
+    return EXIT_OK
+
+
+class ConsoleReporter(Reporter):
+    """Progress on a terminal (one live line), plain lines in logs, a summary table at the end."""
+
+    def __init__(self, stream: TextIO, *, quiet: bool = False, verbose: bool = False) -> None:
+        self.stream = stream
+        self.quiet = quiet
+        self.verbose = verbose
+        self.live = stream.isatty() and not quiet and os.environ.get("TERM") != "dumb"
+        self.total = self.done = 0
+
+    def starting(self, stale: int, total: int) -> None:
+        self.total = total
+        if stale and not self.quiet:
+            self._line(f"building {stale} of {total} outputs ({total - stale} up to date)")
+
+    def waiting(self, message: str) -> None:
+        self._line(message)
+
+    def finished(self, outcome: Outcome) -> None:
+        self.done += 1
+        for diagnostic in outcome.diagnostics:
+            self._line(str(diagnostic))
+        if outcome.status == "failed":
+            self._line(f"error: {outcome.error}")
+            if outcome.trace:
+                self._line(outcome.trace.rstrip())
+        elif self.quiet or (outcome.status == "fresh" and not self.verbose):
+            self._progress()
+            return
+        else:
+            self._line(f"[{self.done}/{self.total}] {outcome.status:<5} {outcome.output} ({outcome.seconds:.1f}s)")
+        self._progress()
+
+    def summary(self, outcomes: list[Outcome]) -> None:
+        self._clear()
+        built = sum(o.status == "built" for o in outcomes)
+        failed = [o for o in outcomes if o.status == "failed"]
+        if self.quiet and not failed:
+            return
+        if built or failed:
+            self._table(outcomes)
+        warnings = sum(len(o.diagnostics) for o in outcomes)
+        verdict = f"{len(failed)} failed" if failed else "all good"
+        self.stream.write(
+            f"decks: {built} built, {sum(o.status == 'fresh' for o in outcomes)} up to date, "
+            f"{warnings} warnings, {verdict}\n"
+        )
+
+    def _table(self, outcomes: list[Outcome]) -> None:
+        papers: dict[str, dict[str, Outcome]] = {}
+        for outcome in outcomes:
+            papers.setdefault(outcome.paper, {})[outcome.kind] = outcome
+        width = max(len(name) for name in papers)
+        self.stream.write(f"\n{'paper':<{width}}  {'deck':<8}  {'handout':<8}  {'time':>6}  warnings\n")
+        for name, kinds in papers.items():
+            cells = [kinds[k].status if k in kinds else "-" for k in KINDS]
+            seconds = sum(o.seconds for o in kinds.values())
+            warnings = sum(len(o.diagnostics) for o in kinds.values())
+            self.stream.write(f"{name:<{width}}  {cells[0]:<8}  {cells[1]:<8}  {seconds:>5.1f}s  {warnings}\n")
+
+    def _line(self, text: str) -> None:
+        self._clear()
+        self.stream.write(text + "\n")
+        self.stream.flush()
+
+    def _progress(self) -> None:
+        if self.live and self.done < self.total:
+            self.stream.write(f"\r[{self.done}/{self.total}] building...")
+            self.stream.flush()
+
+    def _clear(self) -> None:
+        if self.live:
+            self.stream.write("\r\033[K")

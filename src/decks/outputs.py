@@ -1,0 +1,156 @@
+"""Ownership of generated files: stamp what decks writes, recognise it later, replace it atomically.
+
+Every output ends with a stamp, ``decks-sha256 <hash of the whole file with the
+hash zeroed>``: as the zip comment of a .pptx, as a trailing comment line of a
+.pdf. A .pptx also names decks in its core properties (``dc:identifier``),
+which PowerPoint keeps when it saves. So a file at an output path is
+
+* ``ours``     - the stamp matches: decks wrote it and nobody changed it;
+* ``edited``   - decks wrote it (the provenance survives) but the bytes changed;
+* ``foreign``  - decks did not write it: it is never replaced or removed.
+
+The stamp lives in the file, not in ``build/``, so a fresh clone of the group's
+repository still knows which committed outputs are generated.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import re
+import time
+import zipfile
+from pathlib import Path
+from typing import Literal
+
+from decks.errors import Diagnostic, OutputConflict
+
+Ownership = Literal["missing", "ours", "edited", "foreign"]
+
+_STAMP = b"decks-sha256 "
+_ZEROS = b"0" * 64
+_PROVENANCE = "decks"
+_TEMP_MARK = ".decks-tmp"
+_FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+_IDENTIFIER = re.compile(rb"<dc:identifier>[^<]*</dc:identifier>")
+_CORE_END = b"</cp:coreProperties>"
+
+
+def temp_path(final: Path) -> Path:
+    """Where an output is written before it is renamed into place: same folder, same disk."""
+    return final.with_name(f".{final.stem}.{os.getpid()}{_TEMP_MARK}{final.suffix}")
+
+
+def remove_stray_temps(folder: Path) -> None:
+    """Delete temporary files an interrupted build left behind (only decks' own)."""
+    if folder.is_dir():
+        for leftover in folder.glob(f".*{_TEMP_MARK}.*"):
+            leftover.unlink(missing_ok=True)
+
+
+def stamp(path: Path) -> None:
+    """Normalise a freshly written output (deterministic bytes) and append its stamp."""
+    data = path.read_bytes()
+    data = _normalise_pptx(data) if path.suffix == ".pptx" else _normalise_pdf(data)
+    start = data.rfind(_STAMP) + len(_STAMP)
+    checksum = hashlib.sha256(data).hexdigest().encode()
+    path.write_bytes(data[:start] + checksum + data[start + len(_ZEROS) :])
+
+
+def ownership(path: Path) -> Ownership:
+    if not path.exists():
+        return "missing"
+    data = path.read_bytes()
+    at = data.rfind(_STAMP)
+    if at >= 0:
+        start, end = at + len(_STAMP), at + len(_STAMP) + 64
+        zeroed = data[:start] + _ZEROS + data[end:]
+        if hashlib.sha256(zeroed).hexdigest().encode() == data[start:end]:
+            return "ours"
+        return "edited"
+    return "edited" if _has_pptx_provenance(data) else "foreign"
+
+
+def install(temp: Path, final: Path, relative: str) -> list[Diagnostic]:
+    """Move a finished, stamped output into place, keeping any hand-edited copy.
+
+    Raises OutputConflict, leaving everything as it was, when ``final`` is a file
+    decks did not write.
+    """
+    state = ownership(final)
+    diagnostics = []
+    if state == "foreign":
+        temp.unlink(missing_ok=True)
+        raise OutputConflict(
+            "exists but was not written by decks, so decks leaves it alone; "
+            "rename or move it to build this output",
+            relative,
+        )
+    if state == "edited":
+        backup = _backup_name(final)
+        os.replace(final, backup)
+        diagnostics.append(
+            Diagnostic(relative, 0, f"was edited by hand since decks wrote it; your copy is kept as {backup.name}")
+        )
+    os.replace(temp, final)
+    return diagnostics
+
+
+def remove_if_ours(path: Path) -> bool:
+    """Delete a generated output unless someone edited it or decks never wrote it."""
+    if ownership(path) == "ours":
+        path.unlink()
+        return True
+    return False
+
+
+def _backup_name(final: Path) -> Path:
+    moment = time.strftime("%Y%m%d-%H%M%S")
+    candidate = final.with_name(f"{final.stem}.edited-{moment}{final.suffix}")
+    counter = 1
+    while candidate.exists():
+        counter += 1
+        candidate = final.with_name(f"{final.stem}.edited-{moment}-{counter}{final.suffix}")
+    return candidate
+
+
+def _normalise_pptx(data: bytes) -> bytes:
+    """Rewrite the zip with fixed timestamps and member order, provenance, and a zeroed stamp."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    names = source.namelist()
+    names.sort(key=lambda name: (name != "[Content_Types].xml", name))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for name in names:
+            content = source.read(name)
+            if name == "docProps/core.xml":
+                content = _with_identifier(content)
+            info = zipfile.ZipInfo(name, date_time=_FIXED_ZIP_TIME)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            target.writestr(info, content)
+        target.comment = _STAMP + _ZEROS
+    return out.getvalue()
+
+
+def _with_identifier(core: bytes) -> bytes:
+    tag = f"<dc:identifier>{_PROVENANCE}</dc:identifier>".encode()
+    if _IDENTIFIER.search(core):
+        return _IDENTIFIER.sub(tag, core)
+    return core.replace(_CORE_END, tag + _CORE_END)
+
+
+def _has_pptx_provenance(data: bytes) -> bool:
+    try:
+        core = zipfile.ZipFile(io.BytesIO(data)).read("docProps/core.xml")
+    except (zipfile.BadZipFile, KeyError):
+        return False
+    return f"<dc:identifier>{_PROVENANCE}</dc:identifier>".encode() in core
+
+
+def _normalise_pdf(data: bytes) -> bytes:
+    """A PDF is deterministic as WeasyPrint writes it here; the stamp is a trailing comment."""
+    if not data.endswith(b"\n"):
+        data += b"\n"
+    return data + b"%" + _STAMP + _ZEROS + b"\n"

@@ -1,0 +1,73 @@
+"""Read a paper's Markdown file from disk into a Document, refusing what is not text.
+
+The dialect itself lives in ``markdown.py``; this module owns the file: its
+size, its encoding (UTF-8, with or without a BOM; CRLF is fine) and, for a
+handout, the metadata it inherits from the paper's overview.
+"""
+
+from __future__ import annotations
+
+from dataclasses import fields, replace
+from pathlib import Path
+
+from decks.errors import Diagnostic, SourceError
+from decks.model import Document, Meta
+from decks.project import Paper
+
+MAX_BYTES = 2_000_000
+
+
+def read_text(path: Path, shown: str) -> str:
+    """The file's text; a SourceError naming the line for anything that is not UTF-8 text."""
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise SourceError(f"cannot read: {error.strerror}", shown) from None
+    if len(data) > MAX_BYTES:
+        raise SourceError(f"is {len(data) // 1000} kB; decks reads Markdown files up to {MAX_BYTES // 1000} kB", shown)
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        raise SourceError(
+            f"is not UTF-8 (byte 0x{data[error.start]:02X}); save the file as UTF-8", shown, line
+        ) from None
+    if not text.strip():
+        raise SourceError("is empty; start it with a '# Title' heading", shown, 1)
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def read_file(path: Path, root: Path, fallback_title: str) -> tuple[Document, list[Diagnostic]]:
+    from decks.markdown import read_document
+
+    shown = path.relative_to(root).as_posix()
+    return read_document(read_text(path, shown), shown, fallback_title)
+
+
+def read_paper_document(paper: Paper, kind: str, root: Path) -> tuple[Document, list[Diagnostic]]:
+    """The Document for a paper's deck (its overview) or handout (its notes).
+
+    A handout takes the overview's metadata (front matter) as its base: notes.md
+    only needs front matter for what it wants to say differently.
+    """
+    fallback = paper.name.replace("-", " ").replace("_", " ").strip().title()
+    if kind == "deck":
+        return read_file(paper.overview, root, fallback)
+    notes, diagnostics = read_file(paper.notes, root, fallback)
+    if paper.overview.is_file():
+        try:
+            overview, _ = read_file(paper.overview, root, fallback)
+        except SourceError:
+            return notes, diagnostics  # the deck's own build reports the overview's problem
+        notes = replace(notes, meta=_merged(overview.meta, notes.meta))
+    return notes, diagnostics
+
+
+def _merged(base: Meta, own: Meta) -> Meta:
+    """``own``'s values where it has them, ``base``'s elsewhere."""
+    defaults = Meta(title="")
+    values = {
+        f.name: getattr(own, f.name) if getattr(own, f.name) != getattr(defaults, f.name) else getattr(base, f.name)
+        for f in fields(Meta)
+    }
+    return Meta(**values)
