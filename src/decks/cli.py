@@ -69,6 +69,22 @@ def _parser() -> argparse.ArgumentParser:
     list_cmd = commands.add_parser("list", help="show each paper, its sources and whether its outputs are up to date")
     list_cmd.set_defaults(run=_list)
 
+    new_cmd = commands.add_parser("new", help="start a new paper folder from templates and list it in the README",
+                                  description="Create papers/<slug>/ with overview.md, notes.md, figures/ and docs/ "
+                                  "from templates that show the conventions, and add the paper to the README's "
+                                  "'Papers studied' list. Never overwrites an existing paper.")
+    new_cmd.add_argument("title", help='the paper\'s title, in quotes: "Attention Is All You Need"')
+    new_cmd.add_argument("--authors", nargs="+", default=[], metavar="NAME", help="the paper's authors")
+    new_cmd.add_argument("--year", default="", help="the year it was published")
+    new_cmd.add_argument("--url", default="", help="a link to the paper")
+    new_cmd.set_defaults(run=_new)
+
+    watch_cmd = commands.add_parser("watch", help="rebuild what changed on every save (Ctrl-C to stop)")
+    watch_cmd.add_argument("papers", nargs="*", metavar="PAPER", help="paper folder names (default: every paper)")
+    watch_cmd.add_argument("--theme", default="", metavar="NAME", help="use this theme for every paper")
+    watch_cmd.add_argument("--only", choices=KINDS, help="rebuild only decks or only handouts")
+    watch_cmd.set_defaults(run=_watch)
+
     clean_cmd = commands.add_parser("clean", help="remove generated outputs and build/ (never files decks did not write)")
     clean_cmd.set_defaults(run=_clean)
     return parser
@@ -109,6 +125,36 @@ def _list(project, args: argparse.Namespace) -> int:
     for paper, states in rows:
         sources = " ".join(p.name for p in (paper.overview, paper.notes) if p.is_file())
         print(f"{paper.name:<{width}}  {sources:<22}  {states['deck']:<12}  {states['handout']}")
+    return EXIT_OK
+
+
+def _new(project, args: argparse.Namespace) -> int:
+    from decks.scaffold import NewPaper, create_paper
+
+    paper = NewPaper(args.title, tuple(args.authors), args.year, args.url)
+    folder, listed = create_paper(project, paper)
+    print(f"created {project.relative(folder)}/ with overview.md, notes.md, figures/ and docs/")
+    print("added it to README.md's 'Papers studied'" if listed else "README.md has no 'Papers studied' section; add the paper there by hand")
+    return EXIT_OK
+
+
+def _watch(project, args: argparse.Namespace) -> int:
+    from decks.watching import watch
+
+    options = Options(jobs=1, theme=args.theme, kinds=(args.only,) if args.only else KINDS)
+    reporter = ConsoleReporter(sys.stderr, quiet=True)
+
+    def report(outcomes: list[Outcome], changed: list[str]) -> None:
+        built = [o.output for o in outcomes if o.status == "built"]
+        failed = [o for o in outcomes if o.status == "failed"]
+        cause = f"{', '.join(changed)} changed: " if changed else ""
+        print(f"{cause}rebuilt {', '.join(built) or 'nothing'}" + (f"; {len(failed)} failed" if failed else ""), flush=True)
+
+    print("watching papers/ and themes/; Ctrl-C to stop", flush=True)
+    try:
+        watch(project, args.papers, options, reporter, report)
+    except KeyboardInterrupt:
+        print("stopped watching", flush=True)
     return EXIT_OK
 
 
