@@ -1,0 +1,194 @@
+"""Benchmark decks against its floors and its peers, as whole processes; writes bench/results.md.
+
+    make bench                      # N = 1, 20 and 100 papers, 3 runs each (medians)
+    .venv/bin/python bench/run.py --sizes 1 20 --runs 3
+
+The synthetic library is N copies of the repository's papers (realistic: math,
+code, tables, a figure), each in its own folder, built in a temporary
+repository. Peers are measured on the same sources when installed, and skipped
+with a note when not:
+
+    pandoc     apt-get install pandoc        (md -> pptx; md -> html, then WeasyPrint)
+    marp-cli   npm install -g @marp-team/marp-cli
+
+Not part of the test suite: speed goals live here, never in a timed test.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+DECKS = [str(BIN / "decks")]
+RESULTS = REPO / "bench" / "results.md"
+
+
+def timed(command: list[str], cwd: Path, runs: int, before=None) -> tuple[float, int]:
+    """Median wall seconds over ``runs`` runs, and the peak RSS (KiB) of any child process."""
+    times = []
+    for _ in range(runs):
+        if before:
+            before()
+        start = time.perf_counter()
+        subprocess.run(command, cwd=cwd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        times.append(time.perf_counter() - start)
+    return statistics.median(times), resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+
+
+def make_library(root: Path, copies: int) -> list[str]:
+    """A repository with ``copies`` copies of every paper in this one; returns the paper names."""
+    shutil.copytree(REPO / "themes", root / "themes")
+    (root / "pyproject.toml").write_text('[tool.decks]\ngroup = "Benchmark group"\n')
+    names = []
+    for source in sorted((REPO / "papers").iterdir()):
+        if not (source / "overview.md").is_file():
+            continue
+        for index in range(copies):
+            name = f"{source.name}-{index:03d}"
+            shutil.copytree(source, root / "papers" / name, ignore=shutil.ignore_patterns("*.pptx", "*.pdf"))
+            names.append(name)
+    return names
+
+
+def clean_outputs(root: Path) -> None:
+    shutil.rmtree(root / "build", ignore_errors=True)
+    for output in root.glob("papers/*/docs/*"):
+        if output.suffix in (".pptx", ".pdf"):
+            output.unlink()
+
+
+def measure_library(copies: int, runs: int, jobs: int) -> dict[str, float]:
+    figures: dict[str, float] = {}
+    with tempfile.TemporaryDirectory(prefix="decks-bench-") as folder:
+        root = Path(folder)
+        names = make_library(root, copies)
+        build = [*DECKS, "build", "-q", "-j", str(jobs)]
+        figures["cold"], _ = timed(build, root, runs, before=lambda: clean_outputs(root))
+        figures["noop"], _ = timed(build, root, runs)
+        notes = root / "papers" / names[0] / "notes.md"
+        overview = root / "papers" / names[0] / "overview.md"
+
+        def edit_one() -> None:
+            for path in (notes, overview):
+                path.write_text(path.read_text() + f"\n<!-- edit {time.perf_counter()} -->\n")
+
+        figures["edit_one"], _ = timed(build, root, runs, before=edit_one)
+        figures["per_paper"] = figures["cold"] / len(names)
+        if copies == 1:
+            one = names[0]
+            force = [*DECKS, "build", "-q", "--force", "-j", "1", one]
+            figures["deck_only"], _ = timed([*force, "--only", "deck"], root, runs)
+            figures["handout_only"], _ = timed([*force, "--only", "handout"], root, runs)
+            figures["single_paper"], rss = timed(force, root, runs)
+            figures["peak_rss_mib"] = rss / 1024
+            html = root / "build" / "html" / f"{one}-handout.html"
+            script = f"import weasyprint; weasyprint.HTML(filename={str(html)!r}).write_pdf('/dev/null')"
+            figures["weasyprint_alone"], _ = timed([sys.executable, "-c", script], root, runs)
+            figures.update(measure_peers(root / "papers" / one, runs))
+    return figures
+
+
+def measure_floors(runs: int) -> dict[str, float]:
+    bare_deck = (
+        "from pptx import Presentation\nfrom pptx.util import Inches\np = Presentation()\n"
+        "p.slide_width, p.slide_height = Inches(13.333), Inches(7.5)\n"
+        "for i in range(14):\n    s = p.slides.add_slide(p.slide_layouts[1])\n"
+        "    s.shapes.title.text = f'Slide {i}'\n    s.placeholders[1].text = 'A bullet\\nAnother'\n"
+        "p.save('/dev/null')\n"
+    )
+    cwd = Path(tempfile.gettempdir())
+    return {
+        "import_pptx": timed([sys.executable, "-c", "import pptx"], cwd, runs)[0],
+        "bare_deck": timed([sys.executable, "-c", bare_deck], cwd, runs)[0],
+        "import_weasyprint": timed([sys.executable, "-c", "import weasyprint"], cwd, runs)[0],
+    }
+
+
+def measure_peers(paper: Path, runs: int) -> dict[str, float]:
+    """pandoc and marp-cli on the same overview and notes, when installed."""
+    figures: dict[str, float] = {}
+    out = Path(tempfile.mkdtemp(prefix="decks-peers-"))
+    if shutil.which("pandoc"):
+        figures["pandoc_deck"], _ = timed(["pandoc", "overview.md", "-o", str(out / "p.pptx")], paper, runs)
+        to_pdf = (
+            f"pandoc notes.md -s --mathml -o {out}/n.html && "
+            f"{sys.executable} -c \"import weasyprint; weasyprint.HTML('{out}/n.html').write_pdf('{out}/n.pdf')\""
+        )
+        figures["pandoc_handout"], _ = timed(["bash", "-c", to_pdf], paper, runs)
+    if shutil.which("marp"):
+        figures["marp_deck"], _ = timed(["marp", "overview.md", "--pptx", "-o", str(out / "m.pptx")], paper, runs)
+    shutil.rmtree(out, ignore_errors=True)
+    return figures
+
+
+def ratio(a: float | None, b: float | None) -> str:
+    return f"{a / b:.2f}×" if a and b else "n/a (peer not installed)"
+
+
+def report(floors: dict[str, float], libraries: dict[int, dict[str, float]], jobs: int) -> str:
+    one = libraries.get(1, {})
+    lines = [
+        "# Benchmark results",
+        "",
+        f"Machine: {platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}, "
+        f"{platform.platform()}; medians of whole processes; {jobs} jobs. Written by `make bench`.",
+        "",
+        "| case | seconds |",
+        "|---|--:|",
+    ]
+    lines += [f"| floor: {key} | {value:.2f} |" for key, value in floors.items()]
+    for copies, figures in libraries.items():
+        lines += [f"| {copies} papers: {key} | {value:.2f} |" for key, value in figures.items()]
+    lines += [
+        "",
+        "## Targets",
+        "",
+        "| target | ratio |",
+        "|---|--:|",
+        f"| deck alone / bare python-pptx deck (≤ 1.5) | {ratio(one.get('deck_only'), floors['bare_deck'])} |",
+        f"| marp-cli / deck alone (≥ 10) | {ratio(one.get('marp_deck'), one.get('deck_only'))} |",
+        f"| handout / WeasyPrint alone on the same HTML (≤ 1.1) | {ratio(one.get('handout_only'), one.get('weasyprint_alone'))} |",
+        f"| handout / pandoc → WeasyPrint (< 1) | {ratio(one.get('handout_only'), one.get('pandoc_handout'))} |",
+    ]
+    if 100 in libraries:
+        big = libraries[100]
+        lines.append(f"| no-op build, 100 papers (< 0.3 s) | {big['noop']:.2f} s |")
+        lines.append(f"| one edit in 100 / single-paper build (≤ 1.2) | {ratio(big['edit_one'], one.get('single_paper'))} |")
+        if 20 in libraries:
+            lines.append(f"| per-paper cost 100 / 20 (flat ≈ 1) | {ratio(big['per_paper'], libraries[20]['per_paper'])} |")
+    if 20 in libraries and one.get("pandoc_deck"):
+        pandoc_20 = 20 * (one["pandoc_deck"] + one["pandoc_handout"]) / jobs
+        lines.append(f"| 20 papers cold / pandoc estimate (≤ 0.6) | {ratio(libraries[20]['cold'], pandoc_20)} |")
+    if "peak_rss_mib" in one:
+        lines.append(f"| peak memory per worker (< 300 MiB) | {one['peak_rss_mib']:.0f} MiB |")
+    return "\n".join(lines) + "\n"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1, 20, 100])
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--jobs", type=int, default=2)
+    args = parser.parse_args()
+    floors = measure_floors(args.runs)
+    libraries = {}
+    for copies in sorted(set(args.sizes) | {1}):
+        print(f"measuring a library of {copies} ...", flush=True)
+        libraries[copies] = measure_library(copies, args.runs, args.jobs)
+    RESULTS.write_text(report(floors, libraries, args.jobs), encoding="utf-8")
+    print(RESULTS.read_text())
+
+
+if __name__ == "__main__":
+    main()
