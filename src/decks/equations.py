@@ -1,0 +1,813 @@
+"""Turn LaTeX into what a reader sees: SVG and PNG pictures, Office Math for PowerPoint, Unicode runs.
+
+One pipeline serves every output. The LaTeX is normalised to what latex2mathml reads
+(macros expanded, environments, ``\\operatorname*``, colours), converted once to
+MathML, checked and polished; the MathML is then typeset by ziamath (SVG, and PNG
+through cairosvg), translated to OMML (``omml.py``) or flattened to text. Bad LaTeX
+never raises: ``typeset`` returns a ``problem`` reason, the other functions an empty
+result, and ``check`` the reason. Results are pure functions of their arguments,
+kept in memory and, after ``set_cache_dir``, on disk, so a rebuild does not typeset
+the same formula twice.
+"""
+
+from __future__ import annotations
+
+import base64
+import functools
+import hashlib
+import json
+import os
+import re
+import tempfile
+import threading
+import unicodedata
+import warnings
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import asdict, dataclass
+from importlib import metadata
+from pathlib import Path
+
+import cairosvg
+from lxml import etree
+
+with warnings.catch_warnings():  # ziamath 0.13 calls importlib.resources.path(), deprecated, on import
+    warnings.simplefilter("ignore", DeprecationWarning)
+    import ziamath
+    from ziamath import operators as ziamath_operators
+    from ziamath.tex import tex2mml
+
+from decks import omml
+
+__all__ = [
+    "Rendered", "check", "clear_memory_cache", "collect_macros", "defines_only", "set_cache_dir", "to_mathml",
+    "to_omml", "to_png", "to_unicode", "typeset",
+]
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """A typeset formula: an SVG sized in points, and where its baseline is.
+
+    ``depth_pt`` is the distance from the baseline down to the bottom of the picture,
+    so inline HTML aligns it with ``vertical-align: -{depth_pt}pt``. ``problem`` says
+    why the LaTeX could not be typeset (then ``svg`` is empty); it is "" when all went well.
+    """
+
+    svg: str
+    width_pt: float
+    height_pt: float
+    depth_pt: float
+    problem: str = ""
+
+
+# ---------------------------------------------------------------- public API
+
+
+def typeset(tex: str, *, display: bool, size_pt: float, color: str = "000000", preamble: str = "") -> Rendered:
+    """The formula as SVG, in ziamath's STIX Two Math, ``size_pt`` being the font size.
+
+    ``preamble`` holds macro definitions from elsewhere on the page (``collect_macros``).
+    """
+    return _typeset(tex, display, float(size_pt), _hex(color), preamble)
+
+
+def to_png(tex: str, *, display: bool, size_pt: float, dpi: int = 300, color: str = "000000",
+           preamble: str = "") -> tuple[bytes, float, float]:
+    """The formula as a transparent PNG at ``dpi``, and its size in points.
+
+    The pixel size is the point size times ``dpi / 72``. Empty bytes and zero sizes
+    when the formula cannot be typeset (``check`` or ``typeset`` say why).
+    """
+    return _to_png(tex, display, float(size_pt), int(dpi), _hex(color), preamble)
+
+
+def to_omml(tex: str, *, display: bool, font: str = "", size_pt: float = 0.0, color: str = "",
+            preamble: str = "") -> str:
+    """The formula as ``m:oMathPara`` (display) or ``m:oMath`` (inline) XML, "" if it cannot be converted.
+
+    The ``m`` namespace is declared on the root. With ``font``, ``size_pt`` or ``color``
+    every run also carries PowerPoint's ``a:rPr`` (and the root declares ``a``), which
+    is how PowerPoint stores the math font, size and colour of an equation.
+    """
+    return _to_omml(tex, display, font, float(size_pt), _hex(color) if color else "", preamble)
+
+
+def to_unicode(tex: str, *, preamble: str = "") -> list[tuple[str, str]]:
+    """Inline math as text runs for a deck: ``[(text, position)]``, position "", "sub" or "sup".
+
+    Greek and symbols become Unicode (α, ∑, ⊤, ℝ, ℒ), ``\\frac{a}{b}`` becomes a/b and
+    nested scripts flatten to one level. Empty when the formula cannot be read.
+    """
+    return list(_to_unicode(tex, preamble))
+
+
+def check(tex: str, *, preamble: str = "") -> str:
+    """Why the LaTeX cannot be typeset, or "" when it can (cheap: no typesetting)."""
+    return _mathml(tex, False, preamble)[1]
+
+
+def to_mathml(tex: str, *, display: bool, preamble: str = "") -> str:
+    """The checked MathML every output starts from; "" when the LaTeX is bad."""
+    mathml, problem = _mathml(tex, display, preamble)
+    return "" if problem else mathml
+
+
+def set_cache_dir(path: Path | None) -> None:
+    """Keep typeset results on disk under ``path`` (None: memory only)."""
+    global _cache_dir
+    _cache_dir = Path(path) if path is not None else None
+
+
+def clear_memory_cache() -> None:
+    """Forget the results kept in this process (the disk cache stays)."""
+    for cached in (_typeset, _to_png, _to_omml, _to_unicode, _mathml):
+        cached.cache_clear()
+
+
+# ---------------------------------------------------------------- ziamath, placed as TeX places
+
+class _IntegralCorrections:
+    """The font's italic corrections, kept for integral signs only.
+
+    ziamath already counts a letter's overhang in its width and then adds the italic
+    correction too, so W^O and V^π got a visible gap; integrals need theirs to pull
+    their lower limit back under the slant.
+    """
+
+    def __init__(self, table: object, glyphs: frozenset[int]) -> None:
+        self.table = table
+        self.glyphs = glyphs
+
+    def getvalue(self, index: int) -> int | None:
+        return self.table.getvalue(index) if index in self.glyphs else None  # type: ignore[attr-defined]
+
+
+def _configure_ziamath() -> None:
+    """Set ziamath up once: plain SVG paths, scripts placed as TeX places them.
+
+    Plain paths (no SVG2 ``<symbol>``/``<use>``) leave no ids to clash when a handout
+    page holds many formulas. TeX and MathJax use neither the math kerning that tucks
+    P_k under the P nor letter italic corrections on top of the overhang; without
+    them scripts sit where readers of LaTeX expect them.
+    """
+    ziamath.config.svg2 = False
+    font = ziamath.zmath.loadedfonts["default"]
+    if isinstance(font.math.italicsCorrection, _IntegralCorrections):
+        return
+    glyphs: set[int] = set()
+    for char in ziamath_operators.integrals:
+        index = font.glyphindex(char)
+        glyphs |= {index, *font.math.listvariants(index).values()}
+    font.math.italicsCorrection = _IntegralCorrections(font.math.italicsCorrection, frozenset(glyphs))
+    font.math.kernInfo = None
+
+
+_configure_ziamath()
+
+
+# ---------------------------------------------------------------- LaTeX -> MathML
+
+_LOCK = threading.Lock()  # latex2mathml and ziamath keep module-level state
+_ALIGNED = ("align", "align*", "aligned", "flalign", "flalign*", "split", "eqnarray", "eqnarray*",
+            "alignat", "alignat*", "alignedat")
+_GATHERED = ("gather", "gather*", "gathered", "multline", "multline*")
+_DROPPED = ("equation", "equation*", "displaymath", "math")
+_KNOWN = frozenset({"matrix", "pmatrix", "bmatrix", "Bmatrix", "vmatrix", "Vmatrix", "smallmatrix",
+                    "array", "cases", "dcases", "subarray"}
+                   | {f"{name}*" for name in ("matrix", "pmatrix", "bmatrix", "Bmatrix", "vmatrix", "Vmatrix")}
+                   | set(_ALIGNED) | set(_GATHERED) | set(_DROPPED))
+_LATEX2MATHML_REASONS = {
+    "NumeratorNotFoundError": "a fraction has no numerator",
+    "DenominatorNotFoundError": "a fraction has no denominator",
+    "ExtraLeftOrMissingRightError": "\\left and \\right do not pair up",
+    "MissingSuperScriptOrSubscriptError": "'^' or '_' has nothing after it",
+    "DoubleSubscriptsError": "double subscript; use braces, as in x_{i_j}",
+    "DoubleSuperscriptsError": "double superscript; use braces, as in x^{a^b}",
+    "NoAvailableTokensError": "the formula ends too early: a command is missing its argument",
+    "InvalidStyleForGenfracError": "invalid style argument to \\genfrac",
+    "MissingEndError": "\\begin{...} without a matching \\end{...}",
+    "InvalidAlignmentError": "invalid column alignment in an array",
+    "InvalidWidthError": "invalid width in a spacing command",
+    "LimitsMustFollowMathOperatorError": "\\limits must follow an operator such as \\sum",
+}
+_FENCES = frozenset("|‖∣∥⟨⟩⌊⌋⌈⌉()[]{}")
+_CLOSERS = frozenset(")]}|‖⟩⌋⌉")
+_ENDS_TERM = frozenset(")]}⟩⌋⌉,;=<>≤≥≈≠≡∝∼")
+_ARITY = {"mfrac": 2, "mroot": 2, "msub": 2, "msup": 2, "munder": 2, "mover": 2, "msubsup": 3, "munderover": 3}
+_SPACING = re.compile(r"\\[,;:! ]|~|\\(?:thinspace|medspace|thickspace|quad|qquad)(?![A-Za-z])")
+
+
+@functools.lru_cache(maxsize=4096)
+def _mathml(tex: str, display: bool, preamble: str) -> tuple[str, str]:
+    """(MathML, problem) for the LaTeX; the MathML is namespace-free and already checked."""
+    if not tex.strip():
+        return "", "empty formula"
+    normal, starred, problem = _normalise(f"{preamble}\n{tex}" if preamble else tex)
+    if problem:
+        return "", problem
+    try:
+        with _LOCK:
+            mathml = tex2mml(normal, inline=not display)
+    except Exception as error:  # noqa: BLE001 - latex2mathml fails on bad input with assorted exceptions
+        name = type(error).__name__
+        return "", _LATEX2MATHML_REASONS.get(name, f"cannot read this formula ({name})")
+    try:
+        root = etree.fromstring(mathml.encode())
+    except etree.XMLSyntaxError:  # latex2mathml leaves a stray & unescaped
+        return "", "cannot read this formula (misplaced '&' or environment)"
+    for element in root.iter():
+        element.tag = etree.QName(element).localname
+    etree.cleanup_namespaces(root)
+    problem = _mathml_problem(root)
+    if problem:
+        return "", problem
+    if not "".join(root.itertext()).strip():
+        return "", "the formula shows nothing"
+    _polish(root, starred=starred, display=display)
+    return etree.tostring(root, encoding="unicode"), ""
+
+
+def _normalise(tex: str) -> tuple[str, frozenset[str], str]:
+    """LaTeX as GitHub's MathJax reads it, rewritten into what latex2mathml understands.
+
+    Returns (LaTeX, names of operators with limits under them, problem). Macros are
+    expanded; environments that only number or group lines become ``align*`` or a
+    centred array; colours are dropped (the theme colours formulas);
+    ``\\operatorname*`` and ``\\arg\\max`` become operators with limits.
+    """
+    problem = _brace_problem(tex)
+    if problem:
+        return "", frozenset(), problem
+    tex, problem = _expand_macros(tex)
+    if problem:
+        return "", frozenset(), problem
+    if not tex.strip():
+        return "", frozenset(), "the formula only defines macros (pass them to the others with collect_macros)"
+    tex = re.sub(r"\\(?:label|ref|eqref)\s*\{[^{}]*\}|\\(?:nonumber|notag|nolimits)(?![A-Za-z])", "", tex)
+    tex = re.sub(r"\\tag\*?\s*\{([^{}]*)\}", r"\\qquad\\text{(\1)}", tex)
+    tex = re.sub(r"\\color\s*\{[^{}]*\}", "", tex)
+    tex = re.sub(r"\\(?:textcolor|colorbox)\s*\{[^{}]*\}", "", tex)
+    tex = re.sub(r"\\(?:mathds|mathbbm)(?![A-Za-z])", r"\\mathbb", tex)
+    tex = re.sub(r"\\(?:textsc|textsl|textup|textmd)(?![A-Za-z])", r"\\text", tex)
+    tex = re.sub(r"\\arg\s*\\(max|min)(?![A-Za-z])", r"\\arg\1", tex)
+    tex = re.sub(r"\\mathop\s*\{\s*\\(?:mathrm|text|operatorname)\s*\{([^{}]*)\}\s*\}", r"\\operatorname*{\1}", tex)
+    starred = frozenset(_SPACING.sub("\u2009", name).strip() for name in re.findall(r"\\operatorname\*\s*\{([^{}]*)\}", tex))
+    tex = re.sub(r"\\operatorname\*?\s*\{([^{}]*)\}", _operator_name, tex)
+    tex, problem = _environments(tex)
+    if problem:
+        return "", frozenset(), problem
+    newline, ampersand = _top_level_marks(tex)
+    if ampersand:
+        return "", frozenset(), ("'&' outside an alignment environment; "
+                                 "wrap the lines in \\begin{aligned} ... \\end{aligned}")
+    if newline:
+        tex = _gathered(tex)
+    return tex, starred, ""
+
+
+_DEFINITION = re.compile(r"\\(?:(?:(?:re)?new|provide)command\*?|DeclareMathOperator\*?|def)(?![A-Za-z])")
+_COMMAND = re.compile(r"\\(?:[A-Za-z]+|.)", re.DOTALL)
+
+
+def _argument(tex: str, start: int) -> tuple[str, int]:
+    """The TeX argument at ``start`` (a braced group, a command or one character) and where it ends."""
+    i = start
+    while i < len(tex) and tex[i].isspace():
+        i += 1
+    if i >= len(tex):
+        return "", i
+    if tex[i] != "{":
+        command = _COMMAND.match(tex, i)
+        end = command.end() if command else i + 1
+        return tex[i:end], end
+    depth = 0
+    for j in range(i, len(tex)):
+        if tex[j] == "\\":
+            continue
+        if tex[j] == "{" and (j == 0 or tex[j - 1] != "\\"):
+            depth += 1
+        elif tex[j] == "}" and tex[j - 1] != "\\":
+            depth -= 1
+            if depth == 0:
+                return tex[i + 1:j], j + 1
+    return tex[i + 1:], len(tex)
+
+
+def _definition_spans(tex: str) -> Iterator[tuple[int, int, str, int, str]]:
+    """Each macro definition in a formula: (start, end, name, argument count, body)."""
+    end = 0
+    for match in _DEFINITION.finditer(tex):
+        if match.start() < end:
+            continue  # inside the body of the previous definition
+        name, end = _argument(tex, match.end())
+        count = 0
+        arguments = re.match(r"\s*\[(\d)\]", tex[end:])
+        if arguments:
+            count, end = int(arguments.group(1)), end + arguments.end()
+        body, end = _argument(tex, end)
+        if match.group().startswith("\\DeclareMathOperator"):
+            body = ("\\operatorname*{" if match.group().endswith("*") else "\\operatorname{") + body + "}"
+        yield match.start(), end, name.strip(), count, body
+
+
+def _expand_macros(tex: str) -> tuple[str, str]:
+    """The formula with its own ``\\newcommand``/``\\def``/``\\DeclareMathOperator`` macros expanded.
+
+    latex2mathml knows these too, but leaves ``#1`` inside ``\\text`` unexpanded.
+    """
+    macros: dict[str, tuple[int, str]] = {}
+    for start, end, name, count, body in reversed(list(_definition_spans(tex))):
+        macros.setdefault(name, (count, body))  # the last definition wins
+        tex = tex[:start] + tex[end:]
+    if not macros:
+        return tex, ""
+    pattern = re.compile("|".join(re.escape(name) + r"(?![A-Za-z])" for name in sorted(macros, key=len, reverse=True)))
+    while len(tex) < 100_000:
+        match = pattern.search(tex)
+        if match is None:
+            return tex, ""
+        count, body = macros[match.group()]
+        end = match.end()
+        for number in range(1, count + 1):
+            argument, end = _argument(tex, end)
+            body = body.replace(f"#{number}", argument)
+        separator = " " if re.search(r"\\[A-Za-z]+$", body) else ""  # \\alpha must not run into what follows
+        tex = tex[:match.start()] + body + separator + tex[end:]
+    return "", "a macro expands without end"
+
+
+def collect_macros(formulas: Iterable[str]) -> str:
+    """The macro definitions in a document's formulas, in order, to pass on as ``preamble``.
+
+    On GitHub a ``\\newcommand`` in one formula holds for the rest of the page; the
+    writers pass this preamble to every formula of the document to get the same.
+    """
+    return "\n".join(tex[start:end] for tex in formulas for start, end, *_ in _definition_spans(tex))
+
+
+def defines_only(tex: str) -> bool:
+    """Whether the formula only defines macros: GitHub shows nothing for it, and neither should a writer."""
+    spans = list(_definition_spans(tex))
+    for start, end, *_ in reversed(spans):
+        tex = tex[:start] + tex[end:]
+    return bool(spans) and not tex.strip()
+
+
+def _operator_name(match: re.Match[str]) -> str:
+    """``\\operatorname{arg\\,max}`` -> ``\\operatorname{arg max}`` with a thin space latex2mathml keeps."""
+    name = _SPACING.sub("\u2009", match.group(1)).replace("\\!", "")
+    name = re.sub(r"\\(?:mathrm|text)\s*\{([^{}]*)\}", r"\1", name).strip()
+    if not name.replace("\u2009", "").isalpha():
+        return "\\text{" + name + "}"  # latex2mathml splits top-k into italic letters and a minus
+    return "\\operatorname{" + name + "}"
+
+
+def _environments(tex: str) -> tuple[str, str]:
+    """Rename environments latex2mathml lacks; an unknown one is a problem."""
+    for name in re.findall(r"\\begin\s*\{([^{}]*)\}", tex):
+        if name not in _KNOWN:
+            return "", f"unknown environment '{name}'"
+    names = "|".join(re.escape(name) for name in _ALIGNED)
+    tex = re.sub(rf"\\begin\s*\{{(?:{names})\}}(?:\s*\{{\d+\}})?", r"\\begin{align*}", tex)
+    tex = re.sub(rf"\\end\s*\{{(?:{names})\}}", r"\\end{align*}", tex)
+    names = "|".join(re.escape(name) for name in _DROPPED)
+    tex = re.sub(rf"\\(?:begin|end)\s*\{{(?:{names})\}}", "", tex)
+    tex = re.sub(r"\\(begin|end)\s*\{dcases\}", r"\\\1{cases}", tex)
+    names = "|".join(re.escape(name) for name in _GATHERED)
+    tex = re.sub(rf"\\begin\s*\{{(?:{names})\}}(.*?)\\end\s*\{{(?:{names})\}}",
+                 lambda match: _gathered(match.group(1)), tex, flags=re.DOTALL)
+    return tex, ""
+
+
+def _gathered(tex: str) -> str:
+    """Lines separated by ``\\\\``, centred and in display style (``gathered``)."""
+    lines = re.split(r"\\\\", tex)
+    return r"\begin{array}{c}" + r"\\".join(r"\displaystyle " + line for line in lines) + r"\end{array}"
+
+
+def _scan(tex: str) -> tuple[int, bool, bool]:
+    """(brace balance, any top-level ``\\\\``, any ``&`` outside environments).
+
+    A negative balance at any point is returned at once as -1.
+    """
+    depth = environments = 0
+    newline = ampersand = False
+    i = 0
+    while i < len(tex):
+        char = tex[i]
+        if char == "\\":
+            command = _COMMAND.match(tex, i)
+            word = command.group() if command else "\\"
+            if word == "\\\\" and depth == environments == 0:
+                newline = True
+            environments += {"\\begin": 1, "\\end": -1}.get(word, 0)
+            i += len(word)
+            continue
+        if char == "{":
+            depth += 1
+        elif char == "}":
+            depth -= 1
+            if depth < 0:
+                return -1, newline, ampersand
+        elif char == "&" and environments <= 0:
+            ampersand = True
+        i += 1
+    return depth, newline, ampersand
+
+
+def _brace_problem(tex: str) -> str:
+    depth = _scan(tex)[0]
+    if depth < 0:
+        return "unbalanced braces: a '}' has no matching '{'"
+    if depth > 0:
+        return "unbalanced braces: a '{' is never closed"
+    return ""
+
+
+def _top_level_marks(tex: str) -> tuple[bool, bool]:
+    _, newline, ampersand = _scan(tex)
+    return newline, ampersand
+
+
+def _mathml_problem(root: etree._Element) -> str:
+    """What latex2mathml let through silently: unknown commands, missing arguments."""
+    for element in root.iter():
+        command = re.search(r"\\(?:[A-Za-z]+|.)", element.text or "")
+        if command:
+            if command.group() == "\\end":
+                return "\\end{...} without a matching \\begin{...}"
+            return f"unknown command {command.group()}"
+        if element.tag in _ARITY and len(element) != _ARITY[element.tag]:
+            return "a fraction, root or script is missing an argument"
+    return ""
+
+
+def _polish(root: etree._Element, *, starred: frozenset[str], display: bool) -> None:
+    """Small corrections to latex2mathml's MathML, so every output reads as TeX would set it."""
+    _text_style_limits(root)
+    for element in root.iter("mi", "mn", "mo", "mtable"):
+        if element.tag == "mtable":
+            _space_table(element)
+        elif _is_function_name(element):
+            text = (element.text or "").strip()
+            _space_function_name(element, limits=text in starred or text in omml.LIMIT_NAMES, display=display)
+        else:
+            _polish_token(element)
+
+
+def _polish_token(element: etree._Element) -> None:
+    """One symbol: its glyph, whether it stretches, the space around it."""
+    text = (element.text or "").strip()
+    parent = element.getparent()
+    if text == "\u0302" and parent is not None and parent.get("accent") == "true":
+        element.text = "\u02c6"  # \\hat: a fixed circumflex; ziamath stretches U+0302 like \\widehat
+        element.set("stretchy", "false")
+    elif element.tag == "mi" and text == "~":
+        element.tag, element.text = "mo", "\u223c"  # latex2mathml's \\sim
+    elif element.get("mathvariant") == "double-struck" and text.isdigit():
+        element.text = "".join(chr(0x1D7D8 + int(digit)) for digit in text)  # \\mathbb{1}: 𝟙
+    elif element.tag != "mo":
+        return
+    elif text in ("\u2207", "\u2202"):
+        element.set("lspace", "0em")  # \\nabla, \\partial are letters to TeX: \\nabla_\\theta hugs
+        element.set("rspace", "0em")
+    elif text in omml.NARY:
+        element.set("stretchy", "false")  # ziamath measures a "stretchy" sum as 2000pt tall in \\left[...\\right]
+    elif text in _FENCES and element.get("stretchy") is None and not _by_table(element):
+        element.set("stretchy", "false")  # only \\left and \\right grow, as in TeX
+    elif text in _BINARY and (_opens(element) or _closes(element)):
+        element.set("lspace", "0em")  # a sign, not an operation, as TeX reads -\\frac{1}{N} or (\\cdot)
+        element.set("rspace", "0em")
+
+
+def _space_table(table: etree._Element) -> None:
+    """Aligned lines get TeX's \\jot between them; matrices and cases a quad between columns."""
+    if table.get("displaystyle") == "true":
+        table.set("rowspacing", "0.5em")
+    elif table.get("columnspacing") is None:
+        table.set("columnspacing", "1em")
+
+
+def _space_function_name(element: etree._Element, *, limits: bool, display: bool) -> None:
+    """log, max, softmax as TeX spaces an operator: a thin space either side, none at a bracket.
+
+    They become ``mo`` because ziamath pads an identifier of several letters even
+    before "("; ``limits`` marks names whose limits go under them in display mode.
+    """
+    element.tag = "mo"
+    element.set("lspace", "0em" if _opens(element) else "thinmathspace")
+    element.set("rspace", "0em" if _opens_bracket(element.getnext()) else "thinmathspace")
+    if limits:
+        element.set("movablelimits", "true")
+        if display:
+            return  # the limits go under it; ziamath spaces that itself
+    script = element.getparent()
+    if script is not None and script.tag in ("msub", "msup", "msubsup") and script[0] is element:
+        element.set("rspace", "0em")  # ziamath would put the space between log and its _2
+        if script.getnext() is not None and not _opens_bracket(script.getnext()):
+            script.addnext(etree.Element("mspace", width="thinmathspace"))
+
+
+def _opens(element: etree._Element) -> bool:
+    """Whether an operator starts its row or follows another operator (then it has no left space)."""
+    parent = element.getparent()
+    if parent is not None and parent.tag in omml.SCRIPTS and parent[0] is element:
+        element = parent  # the base of \\max_x is spaced from what stands before \\max_x
+    before = element.getprevious()
+    return before is None or (before.tag == "mo" and (before.text or "").strip() not in _CLOSERS)
+
+
+def _closes(element: etree._Element) -> bool:
+    """Whether an operator ends its row or stands before a closing bracket, a relation or a comma."""
+    after = element.getnext()
+    return after is None or (after.tag == "mo" and (after.text or "").strip() in _ENDS_TERM)
+
+
+def _by_table(element: etree._Element) -> bool:
+    """Whether a bracket belongs to a matrix (pmatrix, vmatrix...), which must grow with it."""
+    return any(sibling is not None and sibling.tag == "mtable"
+               for sibling in (element.getprevious(), element.getnext()))
+
+
+def _opens_bracket(element: etree._Element | None) -> bool:
+    return element is not None and element.tag == "mo" and (element.text or "").strip() in ("(", "[", "{")
+
+
+def _text_style_limits(root: etree._Element) -> None:
+    """Sums and max inside fractions: limits beside them and a text-size sign, as in TeX's text style."""
+    side = {"munder": "msub", "mover": "msup", "munderover": "msubsup"}
+    for fraction in root.iter("mfrac"):
+        for script in fraction.iter("msub", "msup", "msubsup", *side):
+            between = [a for a in script.iterancestors() if a is not fraction and fraction in a.iterancestors()]
+            display = any(a.tag == "mstyle" and a.get("displaystyle") == "true" for a in between)
+            if not display and script[0].tag == "mo":
+                script.tag = side.get(script.tag, script.tag)
+                script.set("displaystyle", "false")
+                script[0].set("displaystyle", "false")
+                script[0].set("movablelimits", "false")
+
+
+# ---------------------------------------------------------------- outputs
+
+
+@functools.lru_cache(maxsize=1024)
+def _typeset(tex: str, display: bool, size_pt: float, color: str, preamble: str) -> Rendered:
+    data = _disk_cached("typeset", (tex, display, size_pt, color, preamble),
+                        lambda: asdict(_typeset_now(tex, display, size_pt, color, preamble)))
+    return Rendered(**data)
+
+
+def _typeset_now(tex: str, display: bool, size_pt: float, color: str, preamble: str) -> Rendered:
+    mathml, problem = _mathml(tex, display, preamble)
+    if problem:
+        return Rendered("", 0.0, 0.0, 0.0, problem)
+    root = etree.fromstring(mathml)
+    root.set("mathcolor", f"#{color}")
+    margin = size_pt * 0.04  # keeps anti-aliased edges inside the picture
+    try:
+        with _LOCK:
+            math = ziamath.Math(etree.tostring(root, encoding="unicode"), size=size_pt, margin=margin)
+            svg = math.svg()
+            box = math.node.bbox
+    except Exception as error:  # noqa: BLE001 - ziamath asserts on some odd input; never crash a build
+        return Rendered("", 0.0, 0.0, 0.0, f"cannot typeset this formula ({type(error).__name__})")
+    width = box.xmax - box.xmin + 2 * margin
+    height = box.ymax - box.ymin + 2 * margin
+    if not (2 * margin < width < 1e4 and 2 * margin < height < 1e4):
+        return Rendered("", 0.0, 0.0, 0.0, "the formula shows nothing")
+    svg = re.sub(r'width="[^"]*" height="[^"]*"',
+                 f'width="{width:.3f}pt" height="{height:.3f}pt"', svg, count=1)
+    return Rendered(svg, round(width, 3), round(height, 3), round(margin - box.ymin, 3))
+
+
+@functools.lru_cache(maxsize=1024)
+def _to_png(tex: str, display: bool, size_pt: float, dpi: int, color: str, preamble: str) -> tuple[bytes, float, float]:
+    def render() -> dict[str, object]:
+        rendered = _typeset(tex, display, size_pt, color, preamble)
+        if rendered.problem:
+            return {"png": "", "width_pt": 0.0, "height_pt": 0.0}
+        png = cairosvg.svg2png(bytestring=rendered.svg.encode(),
+                               output_width=round(rendered.width_pt / 72 * dpi),
+                               output_height=round(rendered.height_pt / 72 * dpi))
+        return {"png": base64.b64encode(png).decode(), "width_pt": rendered.width_pt,
+                "height_pt": rendered.height_pt}
+
+    data = _disk_cached("to_png", (tex, display, size_pt, dpi, color, preamble), render)
+    return base64.b64decode(str(data["png"])), float(data["width_pt"]), float(data["height_pt"])  # type: ignore[arg-type]
+
+
+@functools.lru_cache(maxsize=1024)
+def _to_omml(tex: str, display: bool, font: str, size_pt: float, color: str, preamble: str) -> str:
+    def convert() -> dict[str, object]:
+        mathml, problem = _mathml(tex, display, preamble)
+        if problem:
+            return {"omml": ""}
+        try:
+            root = omml.omml_from_mathml(etree.fromstring(mathml), display=display)
+        except Exception:  # noqa: BLE001 - an unexpected shape must not crash a build
+            return {"omml": ""}
+        if font or size_pt or color:
+            omml.add_run_properties(root, font=font, size_pt=size_pt, color=color)
+        return {"omml": etree.tostring(root, encoding="unicode")}
+
+    return str(_disk_cached("to_omml", (tex, display, font, size_pt, color, preamble), convert)["omml"])
+
+
+@functools.lru_cache(maxsize=4096)
+def _to_unicode(tex: str, preamble: str) -> tuple[tuple[str, str], ...]:
+    mathml, problem = _mathml(tex, False, preamble)
+    if problem:
+        return ()
+    return tuple(_merge(_flatten(etree.fromstring(mathml), "")))
+
+
+# ---------------------------------------------------------------- MathML -> text runs
+
+_RELATIONS = frozenset("=<>≤≥≈≠≡∝∼≃≅≔≜≪≫∈∉∋⊂⊃⊆⊇→←↦⇒⇐⇔⟹⟸⟺↔∣")
+_BINARY = frozenset("+−-±∓×·⊙⊗⊕∘∗⋆∪∩∧∨")
+_TEXT_ACCENTS = {"^": "\u0302", "\u0302": "\u0302", "\u02c6": "\u0302", "~": "\u0303", "\u0303": "\u0303",
+                 "\u00af": "\u0304", "\u2192": "\u20d7", "\u20d7": "\u20d7", "\u02d9": "\u0307", ".": "\u0307",
+                 "\u00a8": "\u0308", "\u02c7": "\u030c", "\u02d8": "\u0306", "\u00b4": "\u0301", "`": "\u0300",
+                 "\u02da": "\u030a", "\u2015": "\u0305", "\u203e": "\u0305"}
+_TOKEN_TEXT = str.maketrans({"\\": "\u29f5", "\u00a0": " ", "\u2061": None, "\u2062": None, "\u2063": None})
+Run = tuple[str, str]
+
+
+def _flatten(element: etree._Element, position: str) -> list[Run]:
+    """Text runs for one MathML element; ``position`` is where its parent sits ("", sub, sup)."""
+    tag = element.tag
+    if tag in ("mi", "mn", "mo", "mtext", "ms"):
+        return [((element.text or "").translate(_TOKEN_TEXT), position)]
+    if tag == "mspace":
+        return [(" ", position)] if omml.space_em(element.get("width", "0")) > 0.1 else []
+    if tag == "mphantom":
+        return []
+    if tag in ("msub", "msup", "msubsup", "munder", "mover", "munderover"):
+        return _flatten_scripts(element, position)
+    if tag == "mfrac":
+        numerator, denominator = (_bracketed([part], position) for part in element)
+        if omml.space_em(element.get("linethickness", "1")) == 0:
+            return [*numerator, ("¦", position), *denominator]  # \\binom: its brackets are siblings
+        return [*numerator, ("/", position), *denominator]
+    if tag == "msqrt":
+        return [("√", position), *_bracketed(list(element), position)]
+    if tag == "mroot":
+        return [*_flatten(element[1], position or "sup"), ("√", position), *_bracketed([element[0]], position)]
+    if tag == "mtable":
+        rows = [[_flatten_row(list(cell), position) for cell in row] for row in element]
+        runs: list[Run] = []
+        for index, row in enumerate(rows):
+            runs += [("; ", position)] if index else []
+            for cell_index, cell in enumerate(row):
+                runs += [(" ", position)] if cell_index else []
+                runs += cell
+        return runs
+    return _flatten_row(list(element), position)
+
+
+def _flatten_row(children: list[etree._Element], position: str) -> list[Run]:
+    """Siblings in a row, with spaces around relations and binary operators on the baseline."""
+    runs: list[Run] = []
+    previous: etree._Element | None = None
+    for child in children:
+        text = (child.text or "").strip() if child.tag == "mo" else ""
+        if not position and text in _RELATIONS:
+            runs.append((f" {text} ", position))
+        elif not position and text in _BINARY and previous is not None and not _is_operator(previous):
+            runs.append((f" {text} ", position))
+        elif not position and text in (",", ";"):
+            runs.append((f"{text} ", position))
+        else:
+            flat = _flatten(child, position)
+            if previous is not None and _is_function_name(previous) and flat and flat[0][0][:1].isalnum():
+                runs.append((" ", position))
+            runs += flat
+        previous = child
+    return runs
+
+
+def _flatten_scripts(element: etree._Element, position: str) -> list[Run]:
+    """Scripts and limits; an accent combines with its base (x̂), primes stay on the line."""
+    base = _flatten(element[0], position)
+    scripts = list(element[1:])
+    accent = (element.get("accent") == "true" or element.tag == "mover") and len(scripts) == 1
+    if accent and scripts[0].tag == "mo" and (scripts[0].text or "").strip() in _TEXT_ACCENTS:
+        mark = _TEXT_ACCENTS[(scripts[0].text or "").strip()]
+        return [(text + mark if index == len(base) - 1 else text, where)
+                for index, (text, where) in enumerate(base)]
+    if element.tag in ("msub", "munder"):
+        places = ["sub"]
+    elif element.tag in ("msup", "mover"):
+        places = ["sup"]
+    else:
+        places = ["sub", "sup"]
+    runs = list(base)
+    for script, place in zip(scripts, places, strict=True):
+        text = "".join(piece for piece, _ in _flatten(script, position))
+        if place == "sup" and text and set(text) <= set("′″‴'"):
+            runs.append((text, position))
+        else:
+            runs += _flatten(script, position or place)
+    return runs
+
+
+def _bracketed(children: list[etree._Element], position: str) -> list[Run]:
+    """A fraction's numerator or denominator, or a root's body: in brackets when it is more than a term."""
+    runs = _flatten_row(children, position)
+    while len(children) == 1 and children[0].tag in ("mrow", "mstyle"):
+        children = list(children[0])
+    if any(child.tag == "mo" and (child.text or "").strip() in _RELATIONS | _BINARY for child in children):
+        return [("(", position), *runs, (")", position)]
+    return runs
+
+
+def _is_operator(element: etree._Element) -> bool:
+    text = (element.text or "").strip()
+    return element.tag == "mo" and not text.isalpha() and text not in (")", "]", "}", "|", "‖")
+
+
+def _is_function_name(element: etree._Element) -> bool:
+    text = (element.text or "").replace("\u2009", "")
+    return element.tag in ("mi", "mo") and len(text) > 1 and text.isalpha()
+
+
+def _merge(runs: list[Run]) -> list[Run]:
+    """Adjacent runs at the same position joined, doubled spaces collapsed, accents composed, ends trimmed."""
+    merged: list[list[str]] = []
+    for text, position in runs:
+        if not text:
+            continue
+        if merged and merged[-1][1] == position:
+            merged[-1][0] += text
+        else:
+            merged.append([text, position])
+    for item in merged:
+        item[0] = unicodedata.normalize("NFC", re.sub(r" {2,}", " ", item[0]))  # ŷ as one character
+    if merged:
+        merged[0][0] = merged[0][0].lstrip()
+        merged[-1][0] = merged[-1][0].rstrip()
+    return [(text, position) for text, position in merged if text]
+
+
+def _hex(color: str) -> str:
+    """A colour as six upper-case hex digits; accepts ``#1F2933`` as theme.toml writes it."""
+    value = color.lstrip("#").upper()
+    return value if re.fullmatch(r"[0-9A-F]{6}", value) else "000000"
+
+
+# ---------------------------------------------------------------- disk cache
+
+_cache_dir: Path | None = None
+
+
+@functools.cache
+def _fingerprint() -> str:
+    """What the cached results depend on besides the arguments: library versions and this code."""
+    versions = [metadata.version(name) for name in ("latex2mathml", "ziamath", "ziafont", "cairosvg", "lxml")]
+    code = [Path(module.__file__).read_bytes() for module in (omml,)] + [Path(__file__).read_bytes()]
+    digest = hashlib.sha256(json.dumps(versions).encode())
+    for source in code:
+        digest.update(source)
+    return digest.hexdigest()
+
+
+def _disk_cached(name: str, args: tuple[object, ...], compute: Callable[[], dict[str, object]]) -> dict[str, object]:
+    """``compute()``, read from the disk cache when it holds it, written there when not."""
+    if _cache_dir is None:
+        return compute()
+    key = hashlib.sha256(json.dumps([name, args, _fingerprint()]).encode()).hexdigest()
+    path = _cache_dir / key[:2] / f"{key}.json"
+    stored = _read_entry(path, name)
+    if stored is not None:
+        return stored
+    data = compute()
+    _write_entry(path, name, data)
+    return data
+
+
+def _read_entry(path: Path, name: str) -> dict[str, object] | None:
+    """A cached result; None when it is missing, unreadable or not one of ``name``'s."""
+    try:
+        stored = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(stored, dict) or stored.pop("_", None) != name:
+        return None
+    return stored
+
+
+def _write_entry(path: Path, name: str, data: dict[str, object]) -> None:
+    """Write through a temporary file renamed into place: readers never see half a file.
+
+    A cache that cannot be written only costs time, so failures are ignored.
+    """
+    temporary = ""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+        with os.fdopen(handle, "w", encoding="utf-8") as file:
+            json.dump({"_": name, **data}, file)
+        os.replace(temporary, path)
+    except OSError:
+        if temporary:
+            Path(temporary).unlink(missing_ok=True)

@@ -1,0 +1,143 @@
+"""Building: incremental, atomic, deterministic, and careful with files decks did not write."""
+
+import signal
+import subprocess
+import sys
+import time
+from datetime import timezone
+from pathlib import Path
+
+from decks.cli import main
+from decks.outputs import ownership
+
+PAPER = "papers/tiny-paper"
+DECK = f"{PAPER}/docs/tiny-paper.pptx"
+HANDOUT = f"{PAPER}/docs/tiny-paper-handout.pdf"
+
+
+def build(root: Path, *args: str) -> int:
+    return main(["-C", str(root), "build", "-j", "1", *args])
+
+
+def test_a_build_writes_a_deck_and_a_handout_into_the_papers_docs(built_repo):
+    assert ownership(built_repo / DECK) == "ours"
+    assert ownership(built_repo / HANDOUT) == "ours"
+    assert (built_repo / "build" / "html" / "tiny-paper-handout.html").is_file()
+
+
+def test_a_second_build_rebuilds_nothing(built_repo, capsys):
+    before = {p: p.stat().st_mtime_ns for p in (built_repo / DECK, built_repo / HANDOUT)}
+    assert build(built_repo) == 0
+    assert "0 built, 2 up to date" in capsys.readouterr().err
+    assert before == {p: p.stat().st_mtime_ns for p in before}
+
+
+def test_changing_a_theme_file_rebuilds_the_outputs_that_use_it(built_repo, capsys):
+    css = built_repo / "themes" / "default" / "handout.css"
+    css.write_text(css.read_text() + "\n/* changed */\n")
+    assert build(built_repo) == 0
+    assert "2 built" in capsys.readouterr().err
+
+
+def test_changing_an_image_rebuilds_the_outputs_that_show_it(built_repo, capsys):
+    image = built_repo / PAPER / "figures" / "dot.png"
+    image.write_bytes(image.read_bytes() + b"\0")
+    assert build(built_repo) == 0
+    assert "2 built" in capsys.readouterr().err
+
+
+def test_two_builds_of_the_same_sources_give_identical_bytes(built_repo):
+    first = {p: (built_repo / p).read_bytes() for p in (DECK, HANDOUT)}
+    assert build(built_repo, "--force") == 0
+    assert first == {p: (built_repo / p).read_bytes() for p in (DECK, HANDOUT)}
+
+
+def test_a_file_decks_did_not_write_is_never_touched(repo, capsys):
+    mine = repo / DECK
+    mine.parent.mkdir(parents=True)
+    mine.write_bytes(b"my own deck, made by hand")
+    assert build(repo) == 1
+    assert mine.read_bytes() == b"my own deck, made by hand"
+    assert f"{DECK}: exists but was not written by decks" in capsys.readouterr().err
+    assert ownership(repo / HANDOUT) == "ours"  # the other output is still built
+
+
+def test_a_deck_edited_by_hand_is_kept_beside_the_new_one(built_repo, capsys):
+    from pptx import Presentation
+
+    deck = built_repo / DECK
+    presentation = Presentation(str(deck))
+    presentation.slides[0].shapes.title.text_frame.text = "Edited in PowerPoint"
+    presentation.save(str(deck))
+    edited = deck.read_bytes()
+    assert build(built_repo) == 0
+    backups = list(deck.parent.glob("tiny-paper.edited-*.pptx"))
+    assert [b.read_bytes() for b in backups] == [edited]
+    assert "was edited by hand since decks wrote it; your copy is kept as" in capsys.readouterr().err
+
+
+def test_one_broken_paper_does_not_stop_the_others(repo, capsys):
+    broken = repo / "papers" / "broken"
+    broken.mkdir()
+    (broken / "overview.md").write_text("---\ntitle: [unclosed\n---\n# Broken\n")
+    (broken / "notes.md").write_bytes(b"# Caf\xe9\n")
+    assert build(repo) == 1
+    err = capsys.readouterr().err
+    assert "papers/broken/overview.md:2:" in err
+    assert "papers/broken/notes.md:1: is not UTF-8 (byte 0xE9); save the file as UTF-8" in err
+    assert "Traceback" not in err
+    assert ownership(repo / DECK) == "ours" and ownership(repo / HANDOUT) == "ours"
+
+
+def test_a_missing_notes_file_fails_only_the_handout(repo, capsys):
+    (repo / PAPER / "notes.md").unlink()
+    assert build(repo) == 1
+    assert "papers/tiny-paper/notes.md: missing; create it to get a handout (the deck is built anyway)" in (
+        capsys.readouterr().err
+    )
+    assert ownership(repo / DECK) == "ours"
+
+
+def test_clean_removes_generated_outputs_and_build_but_not_hand_made_files(built_repo):
+    scan = built_repo / PAPER / "docs" / "whiteboard-scan.pdf"
+    scan.write_bytes(b"%PDF-1.4 scan")
+    assert main(["-C", str(built_repo), "clean"]) == 0
+    assert not (built_repo / DECK).exists() and not (built_repo / HANDOUT).exists()
+    assert not (built_repo / "build").exists()
+    assert scan.read_bytes() == b"%PDF-1.4 scan"
+
+
+def test_a_build_killed_midway_loses_nothing_and_leaves_no_temporary_files(built_repo):
+    before = {p: (built_repo / p).read_bytes() for p in (DECK, HANDOUT)}
+    command = [sys.executable, "-m", "decks", "-C", str(built_repo), "build", "--force", "-j", "1", "-q"]
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    time.sleep(1.0)
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    for path, data in before.items():
+        assert (built_repo / path).read_bytes() == data  # either untouched or replaced whole, by the same bytes
+    assert build(built_repo) == 0
+    assert not [p for p in (built_repo / PAPER / "docs").iterdir() if ".decks-tmp" in p.name]
+
+
+def test_two_builds_at_once_both_succeed_one_after_the_other(repo):
+    command = [sys.executable, "-m", "decks", "-C", str(repo), "build", "-j", "1", "-q"]
+    processes = [subprocess.Popen(command, stderr=subprocess.PIPE, text=True) for _ in range(2)]
+    results = [p.communicate()[1] for p in processes]
+    assert [p.returncode for p in processes] == [0, 0], results
+    assert ownership(repo / DECK) == "ours" and ownership(repo / HANDOUT) == "ours"
+
+
+def test_python_dash_m_decks_shows_the_commands():
+    result = subprocess.run([sys.executable, "-m", "decks", "--help"], capture_output=True, text=True, check=True)
+    for command in ("build", "list", "clean", "new", "watch"):
+        assert command in result.stdout
+
+
+def test_a_timestamp_from_source_date_epoch_is_used(repo, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    assert build(repo, "--only", "deck") == 0
+    from pptx import Presentation
+
+    created = Presentation(str(repo / DECK)).core_properties.created
+    assert created.replace(tzinfo=timezone.utc).timestamp() == 1700000000

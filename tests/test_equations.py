@@ -1,0 +1,423 @@
+"""Equations: LaTeX in; SVG, PNG, OMML and Unicode runs out; a problem reason for bad LaTeX, never an exception."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from lxml import etree
+from PIL import Image
+
+from decks import equations
+from decks.equations import check, to_omml, to_png, to_unicode, typeset
+
+FORMULAS = Path(__file__).parent / "fixtures" / "formulas.txt"
+M = "http://schemas.openxmlformats.org/officeDocument/2006/math"
+A = "http://schemas.openxmlformats.org/drawingml/2006/main"
+SVG = "http://www.w3.org/2000/svg"
+LATEX_COMMAND = re.compile(r"\\[A-Za-z]+")
+
+
+def corpus() -> list[str]:
+    """The formulas of formulas.txt: blocks separated by blank lines, '#' lines are comments."""
+    blocks = re.split(r"\n\s*\n", FORMULAS.read_text(encoding="utf-8"))
+    formulas = ["\n".join(line for line in block.splitlines() if not line.startswith("#")).strip() for block in blocks]
+    return [formula for formula in formulas if formula]
+
+
+def omml_tree(tex: str, *, display: bool = True, **options: object) -> etree._Element:
+    return etree.fromstring(to_omml(tex, display=display, **options).encode())
+
+
+def m(tag: str) -> str:
+    return f"{{{M}}}{tag}"
+
+
+def text_of(element: etree._Element) -> str:
+    return "".join(element.itertext())
+
+
+@pytest.fixture
+def cache(tmp_path: Path) -> Iterator[Path]:
+    """A disk cache for one test, in a fresh memory cache; afterwards, memory only again."""
+    equations.clear_memory_cache()
+    equations.set_cache_dir(tmp_path / "cache")
+    yield tmp_path / "cache"
+    equations.set_cache_dir(None)
+    equations.clear_memory_cache()
+
+
+# ---------------------------------------------------------------- the corpus
+
+
+def test_the_corpus_holds_at_least_sixty_formulas():
+    assert len(corpus()) >= 60
+
+
+@pytest.mark.parametrize("tex", corpus(), ids=lambda tex: tex[:40])
+def test_every_corpus_formula_typesets_converts_and_reads_as_text(tex):
+    rendered = typeset(tex, display=True, size_pt=20)
+    assert rendered.problem == ""
+    svg = etree.fromstring(rendered.svg.encode())
+    assert svg.tag == f"{{{SVG}}}svg"
+    assert 0 < rendered.depth_pt < rendered.height_pt < 20 * 12  # no runaway brackets
+    assert rendered.width_pt > 0
+
+    root = omml_tree(tex)
+    assert root.tag == m("oMathPara")
+    assert root.find(m("oMath")) is not None
+    assert not LATEX_COMMAND.search(to_omml(tex, display=True))
+    assert not LATEX_COMMAND.search(to_omml(tex, display=False))
+
+    runs = to_unicode(tex)
+    assert runs
+    assert all("\\" not in text for text, _ in runs)
+    assert {position for _, position in runs} <= {"", "sub", "sup"}
+
+
+# ---------------------------------------------------------------- bad LaTeX
+
+@pytest.mark.parametrize(("tex", "reason"), [
+    (r"\frac{", "'{' is never closed"),
+    (r"\notacommand{x}", r"unknown command \notacommand"),
+    (r"a}", "'}' has no matching '{'"),
+    (r"x^", "'^' or '_' has nothing after it"),
+    (r"\frac{a}", "missing an argument"),
+    (r"\left( x", r"\left and \right do not pair up"),
+    (r"\begin{pmatrix} a", r"\begin{...} without a matching \end{...}"),
+    (r"\begin{tikzcd} a \end{tikzcd}", "unknown environment 'tikzcd'"),
+    (r"a &= b \\ c &= d", r"wrap the lines in \begin{aligned}"),
+    ("   ", "empty formula"),
+])
+def test_bad_latex_gives_a_reason_and_empty_results_never_an_exception(tex, reason):
+    rendered = typeset(tex, display=True, size_pt=20)
+    assert reason in rendered.problem
+    assert rendered.svg == ""
+    assert check(tex) == rendered.problem
+    assert to_png(tex, display=True, size_pt=20) == (b"", 0.0, 0.0)
+    assert to_omml(tex, display=True) == ""
+    assert to_unicode(tex) == []
+
+
+LATEX_PIECES = st.sampled_from([
+    "x", "1", " ", "{", "}", "^", "_", "&", "\\\\", "\\frac", "\\sqrt", "\\left(", "\\right)", "\\sum", "\\int",
+    "\\begin{aligned}", "\\end{aligned}", "\\begin{pmatrix}", "\\end{pmatrix}", "\\text{a}", "\\hat", "\\limits",
+    "\\newcommand{\\a}[1]{#1}", "\\a", "\\operatorname*{f}", "\\mathbb{R}", "\\alpha", "=", "\\middle|", "\\\\", "\\,",
+])
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(LATEX_PIECES, max_size=12).map("".join))
+def test_no_latex_whatsoever_makes_it_raise(tex):
+    rendered = typeset(tex, display=True, size_pt=12)
+    assert (rendered.svg == "") == bool(rendered.problem)
+    to_omml(tex, display=False)
+    to_unicode(tex)
+
+
+def test_good_latex_has_no_problem():
+    assert check(r"\frac{a}{b}") == ""
+
+
+# ---------------------------------------------------------------- SVG and PNG
+
+
+def test_the_svg_is_sized_in_points_and_drawn_in_the_colour_asked_for():
+    rendered = typeset(r"\frac{a}{b}", display=True, size_pt=20, color="#1F2933")
+    svg = etree.fromstring(rendered.svg.encode())
+    assert svg.get("width") == f"{rendered.width_pt:.3f}pt"
+    assert svg.get("height") == f"{rendered.height_pt:.3f}pt"
+    fills = {element.get("fill") for element in svg.iter() if element.get("fill")}
+    assert fills == {"#1F2933"}
+
+
+def test_a_descender_goes_deeper_below_the_baseline_than_an_x():
+    x = typeset("x", display=False, size_pt=20)
+    y = typeset("y", display=False, size_pt=20)
+    assert 0 < x.depth_pt < y.depth_pt < y.height_pt
+
+
+def test_an_inline_fraction_is_smaller_than_a_display_one():
+    inline = typeset(r"\frac{a}{b}", display=False, size_pt=20)
+    display = typeset(r"\frac{a}{b}", display=True, size_pt=20)
+    assert inline.height_pt < display.height_pt
+
+
+def test_the_svg_has_no_ids_to_clash_when_a_page_holds_many_formulas():
+    assert " id=" not in typeset(r"\sum_i x_i", display=True, size_pt=20).svg
+
+
+@pytest.mark.parametrize("dpi", [96, 300])
+def test_a_png_has_the_point_size_at_the_dpi_asked_for(dpi):
+    png, width_pt, height_pt = to_png(r"\sqrt{x^2 + y^2}", display=True, size_pt=24, dpi=dpi)
+    with Image.open(io.BytesIO(png)) as image:
+        assert image.format == "PNG"
+        assert abs(image.width - width_pt / 72 * dpi) <= 1
+        assert abs(image.height - height_pt / 72 * dpi) <= 1
+        assert image.mode == "RGBA"
+
+
+def test_png_bytes_are_the_same_every_time():
+    first = to_png(r"\int_0^1 f(x)\,dx", display=True, size_pt=24)
+    equations.clear_memory_cache()
+    assert to_png(r"\int_0^1 f(x)\,dx", display=True, size_pt=24) == first
+
+
+# ---------------------------------------------------------------- LaTeX that needs normalising
+
+
+def test_numbered_environments_lose_their_numbers_and_labels():
+    runs = to_unicode(r"\begin{align} a &= b \label{eq:1} \\ c &= d \end{align}")
+    assert "".join(text for text, _ in runs) == "a = b; c = d"
+    assert to_unicode(r"\begin{equation} E = mc^2 \end{equation}") == [("E = mc", ""), ("2", "sup")]
+
+
+def test_a_tag_is_shown_in_brackets_after_the_formula():
+    assert "".join(text for text, _ in to_unicode(r"x = 1 \tag{3}")).endswith("(3)")
+
+
+def test_colours_in_the_latex_are_dropped_for_the_theme_colour():
+    svg = typeset(r"\textcolor{red}{x} + \color{blue} y", display=True, size_pt=20, color="123456").svg
+    assert "red" not in svg and "blue" not in svg
+    assert to_unicode(r"\textcolor{red}{x}") == [("x", "")]
+
+
+def test_lines_broken_at_the_top_level_are_centred_one_under_another():
+    single = typeset("a + b", display=True, size_pt=20)
+    double = typeset(r"a + b \\ c", display=True, size_pt=20)
+    assert double.problem == ""
+    assert double.height_pt > 1.8 * single.height_pt
+
+
+@pytest.mark.parametrize("tex", [
+    r"\operatorname*{arg\,max}_x f", r"\arg\max_x f", r"\argmax_x f", r"\mathop{\mathrm{arg\,max}}_x f",
+])
+def test_every_spelling_of_argmax_puts_its_limit_under_it_in_display(tex):
+    limit = omml_tree(tex).find(f".//{m('limLow')}")
+    assert limit is not None
+    assert text_of(limit.find(m("e"))).replace("\u2009", " ") == "arg max"
+    assert text_of(limit.find(m("lim"))) == "x"
+
+
+def test_an_operator_name_beside_inline_text_keeps_its_limit_as_a_subscript():
+    assert omml_tree(r"\operatorname*{arg\,max}_x f", display=False).find(f".//{m('sSub')}") is not None
+
+
+def test_a_macro_defined_in_the_formula_is_expanded_even_inside_text():
+    tex = r"\newcommand{\nl}[1]{\textsf{#1}} \def\R{\mathbb{R}} \nl{the} \in \R"
+    assert to_unicode(tex) == [("the ∈ ℝ", "")]
+
+
+def test_macros_defined_elsewhere_on_the_page_apply_through_the_preamble():
+    page = [r"\newcommand{\sV}{\mathcal{V}} \DeclareMathOperator*{\amax}{arg\,max}", r"x \in \sV", "y"]
+    assert check(page[1]) == r"unknown command \sV"
+    preamble = equations.collect_macros(page)
+    assert to_unicode(page[1], preamble=preamble) == [("x ∈ 𝒱", "")]
+    assert omml_tree(r"\amax_x f", preamble=preamble).find(f".//{m('limLow')}") is not None
+    assert typeset(page[1], display=True, size_pt=20, preamble=preamble).problem == ""
+
+
+def test_a_formula_that_only_defines_macros_is_known_as_such():
+    tex = r"\newcommand{\sV}{\mathcal{V}}"
+    assert equations.defines_only(tex)
+    assert not equations.defines_only(r"\newcommand{\sV}{\mathcal{V}} x \in \sV")
+    assert "only defines macros" in check(tex)
+
+
+def test_a_macro_that_calls_itself_is_a_problem_not_a_hang():
+    assert check(r"\newcommand{\loop}{\loop x} \loop") == "a macro expands without end"
+
+
+# ---------------------------------------------------------------- OMML
+
+
+def test_inline_math_is_an_omath_and_display_math_an_omathpara_with_the_math_namespace():
+    assert etree.QName(omml_tree("x", display=False)).localname == "oMath"
+    root = omml_tree("x")
+    assert root.tag == m("oMathPara")
+    assert root.nsmap["m"] == M
+
+
+def test_a_fraction_is_an_f_with_numerator_and_denominator():
+    fraction = omml_tree(r"\frac{a+b}{c}").find(f".//{m('f')}")
+    assert [etree.QName(child).localname for child in fraction] == ["fPr", "num", "den"]
+    assert text_of(fraction.find(m("num"))) == "a+b"
+
+
+def test_a_sum_is_an_nary_holding_its_limits_and_its_operand_up_to_the_relation():
+    root = omml_tree(r"\sum_{i=1}^{n} x_i^2 = y")
+    nary = root.find(f".//{m('nary')}")
+    assert nary.find(f"{m('naryPr')}/{m('chr')}").get(m("val")) == "∑"
+    assert text_of(nary.find(m("sub"))) == "i=1"
+    assert text_of(nary.find(m("sup"))) == "n"
+    assert text_of(nary.find(m("e"))) == "xi2"
+    assert text_of(root).endswith("=y")
+
+
+def test_a_sum_without_an_upper_limit_hides_the_empty_one():
+    props = omml_tree(r"\sum_{t} x_t").find(f".//{m('naryPr')}")
+    assert [etree.QName(child).localname for child in props] == ["chr", "supHide"]
+
+
+def test_an_operand_keeps_its_brackets_whole():
+    nary = omml_tree(r"\sum_t \pi(a \mid s) + 1").find(f".//{m('nary')}")
+    assert text_of(nary.find(m("e"))) == "π(a∣s)"
+
+
+def test_left_and_right_make_a_delimiter_and_middle_its_separator():
+    delimiter = omml_tree(r"\left( \frac{a}{b} \middle| c \right)").find(f".//{m('d')}")
+    props = {etree.QName(child).localname: child.get(m("val")) for child in delimiter.find(m("dPr"))}
+    assert props == {"begChr": "(", "sepChr": "|", "endChr": ")"}
+    assert len(delimiter.findall(m("e"))) == 2
+
+
+@pytest.mark.parametrize(("environment", "opening", "closing"), [
+    ("pmatrix", "(", ")"), ("bmatrix", "[", "]"), ("vmatrix", "|", "|"),
+])
+def test_a_matrix_is_an_m_inside_its_brackets(environment, opening, closing):
+    root = omml_tree(rf"\begin{{{environment}}} a & b \\ c & d \end{{{environment}}}")
+    delimiter = root.find(f".//{m('d')}")
+    assert delimiter.find(f"{m('dPr')}/{m('begChr')}").get(m("val")) == opening
+    assert delimiter.find(f"{m('dPr')}/{m('endChr')}").get(m("val")) == closing
+    rows = delimiter.findall(f"{m('e')}/{m('m')}/{m('mr')}")
+    assert [[text_of(cell) for cell in row] for row in rows] == [["a", "b"], ["c", "d"]]
+
+
+def test_cases_are_a_left_brace_around_left_justified_columns():
+    root = omml_tree(r"f(x) = \begin{cases} x & x > 0 \\ 0 & \text{otherwise} \end{cases}")
+    props = root.find(f".//{m('d')}/{m('dPr')}")
+    assert props.find(m("begChr")).get(m("val")) == "{"
+    assert props.find(m("endChr")).get(m("val")) == ""
+    assert {jc.get(m("val")) for jc in root.iter(m("mcJc"))} == {"left"}
+    assert root.find(f".//{m('r')}/{m('rPr')}/{m('nor')}/../../{m('t')}").text == "otherwise"
+
+
+def test_aligned_lines_are_right_and_left_justified_columns_with_every_cell_filled():
+    root = omml_tree(r"\begin{aligned} a &= b \\ &= c \end{aligned}")
+    assert [jc.get(m("val")) for jc in root.iter(m("mcJc"))] == ["right", "left"]
+    rows = [[text_of(cell) for cell in row] for row in root.iter(m("mr"))]
+    assert rows == [["a", " = b"], [" ", " = c"]]
+
+
+def test_roots_accents_and_limits_have_their_own_structures():
+    root = omml_tree(r"\sqrt{x} + \sqrt[3]{y} + \hat{z} + \bar{w} + \overline{v} + \max_k a_k")
+    radicals = root.findall(f".//{m('rad')}")
+    assert radicals[0].find(f"{m('radPr')}/{m('degHide')}").get(m("val")) == "on"
+    assert text_of(radicals[1].find(m("deg"))) == "3"
+    accents = [accent.find(f"{m('accPr')}/{m('chr')}").get(m("val")) for accent in root.iter(m("acc"))]
+    assert accents == ["\u0302", "\u0305"]
+    assert root.find(f".//{m('bar')}/{m('barPr')}/{m('pos')}").get(m("val")) == "top"
+    assert text_of(root.find(f".//{m('limLow')}/{m('lim')}")) == "k"
+
+
+def test_function_names_and_upright_letters_are_plain_style_runs():
+    root = omml_tree(r"\log x + \mathrm{d}x + \operatorname{softmax}(z)")
+    upright = [text_of(run) for run in root.iter(m("r")) if run.find(f"{m('rPr')}/{m('sty')}") is not None]
+    assert upright == ["log", "d", "softmax"]
+
+
+def test_with_a_font_every_run_carries_powerpoint_run_properties():
+    root = omml_tree(r"\frac{a}{b}", font="Cambria Math", size_pt=28, color="#1F2933")
+    runs = list(root.iter(m("r")))
+    assert runs
+    for run in runs:
+        props = run.find(f"{{{A}}}rPr")
+        assert props.get("sz") == "2800"
+        assert props.find(f"{{{A}}}latin").get("typeface") == "Cambria Math"
+        assert props.find(f"{{{A}}}solidFill/{{{A}}}srgbClr").get("val") == "1F2933"
+        assert etree.QName(run[-1]).localname == "t"
+
+
+# Child order of every OMML structure the translator writes (ECMA-376 Part 1, 22.1).
+SCHEMA = {
+    "f": ["fPr", "num", "den"], "nary": ["naryPr", "sub", "sup", "e"], "rad": ["radPr", "deg", "e"],
+    "sSub": ["e", "sub"], "sSup": ["e", "sup"], "sSubSup": ["e", "sub", "sup"], "limLow": ["e", "lim"],
+    "limUpp": ["e", "lim"], "acc": ["accPr", "e"], "bar": ["barPr", "e"], "groupChr": ["groupChrPr", "e"],
+    "naryPr": ["chr", "limLoc", "subHide", "supHide"], "dPr": ["begChr", "sepChr", "endChr"],
+    "mPr": ["baseJc", "plcHide", "mcs"], "mcPr": ["count", "mcJc"], "rPr": ["nor", "scr", "sty"],
+}
+
+
+@pytest.mark.parametrize("tex", corpus(), ids=lambda tex: tex[:40])
+def test_omml_children_come_in_schema_order(tex):
+    for element in omml_tree(tex).iter():
+        expected = SCHEMA.get(etree.QName(element).localname)
+        if expected is None or etree.QName(element).namespace != M:
+            continue
+        names = [etree.QName(child).localname for child in element if etree.QName(child).namespace == M]
+        assert names == [name for name in expected if name in names], names
+
+
+# ---------------------------------------------------------------- Unicode runs
+
+
+def test_greek_and_symbols_become_unicode_and_fractions_a_slash():
+    assert to_unicode(r"\alpha \cdot \beta \odot \nabla \infty") == [("α · β ⊙ ∇∞", "")]
+    assert to_unicode(r"\frac{a}{b}") == [("a/b", "")]
+    assert to_unicode(r"\frac{a+b}{c}") == [("(a + b)/c", "")]
+
+
+def test_blackboard_and_calligraphic_letters_become_their_unicode_letters():
+    assert to_unicode(r"x \in \mathbb{R}^d, \mathcal{L}") == [("x ∈ ℝ", ""), ("d", "sup"), (", ℒ", "")]
+
+
+def test_scripts_are_runs_at_their_position_and_nested_ones_flatten():
+    assert to_unicode(r"W_i^Q") == [("W", ""), ("i", "sub"), ("Q", "sup")]
+    assert to_unicode(r"e^{x_i}") == [("e", ""), ("xi", "sup")]
+    assert to_unicode(r"x^{\top} y") == [("x", ""), ("⊤", "sup"), ("y", "")]
+
+
+def test_attention_reads_naturally_as_text():
+    runs = to_unicode(r"\mathrm{softmax}\left(\frac{QK^\top}{\sqrt{d_k}}\right)V")
+    assert runs == [("softmax(QK", ""), ("⊤", "sup"), ("/√d", ""), ("k", "sub"), (")V", "")]
+
+
+def test_accents_combine_with_their_letter_and_function_names_keep_a_space():
+    assert to_unicode(r"\hat{y} = \log x") == [("\u0177 = log x", "")]
+
+
+# ---------------------------------------------------------------- cache
+
+
+def test_a_result_is_cached_on_disk_and_read_back_instead_of_typeset_again(cache):
+    first = typeset(r"\frac{a}{b}", display=True, size_pt=20)
+    files = list(cache.rglob("*.json"))
+    assert len(files) == 1
+    assert not list(cache.rglob("*.tmp"))
+    entry = json.loads(files[0].read_text(encoding="utf-8"))
+    entry["svg"] = "<svg>from the cache</svg>"
+    files[0].write_text(json.dumps(entry), encoding="utf-8")
+    equations.clear_memory_cache()
+    assert typeset(r"\frac{a}{b}", display=True, size_pt=20).svg == "<svg>from the cache</svg>"
+    assert first.svg != "<svg>from the cache</svg>"
+
+
+def test_a_fresh_process_reads_the_same_results_from_the_cache(cache):
+    results = (typeset(r"\sum_i x_i", display=True, size_pt=20), to_omml(r"\sum_i x_i", display=True),
+               to_png(r"\sum_i x_i", display=True, size_pt=20))
+    script = (
+        "import sys, json, base64; from pathlib import Path; from decks import equations as e;"
+        "e.set_cache_dir(Path(sys.argv[1])); r = e.typeset(r'\\sum_i x_i', display=True, size_pt=20);"
+        "p = e.to_png(r'\\sum_i x_i', display=True, size_pt=20);"
+        "print(json.dumps([r.svg, r.depth_pt, e.to_omml(r'\\sum_i x_i', display=True), base64.b64encode(p[0]).decode()]))"
+    )
+    output = subprocess.run([sys.executable, "-c", script, str(cache)], capture_output=True, text=True, check=True)
+    svg, depth, omml, png = json.loads(output.stdout)
+    assert (svg, depth, omml) == (results[0].svg, results[0].depth_pt, results[1])
+    assert png == __import__("base64").b64encode(results[2][0]).decode()
+
+
+def test_an_unreadable_cache_entry_is_typeset_again(cache):
+    first = typeset("x^2", display=True, size_pt=20)
+    for entry in cache.rglob("*.json"):
+        entry.write_text("not json", encoding="utf-8")
+    equations.clear_memory_cache()
+    assert typeset("x^2", display=True, size_pt=20) == first
