@@ -8,7 +8,7 @@ set -euo pipefail
 packages=(libpango-1.0-0 libpangoft2-1.0-0 fontconfig fonts-crosextra-carlito fonts-crosextra-caladea
           fonts-liberation2 fonts-dejavu-core fonts-noto-color-emoji)
 if [ "${1:-decks}" = test ]; then
-  packages+=(libreoffice-impress poppler-utils)
+  packages+=(libreoffice-impress libreoffice-math poppler-utils)
 fi
 
 if ! command -v dpkg-query >/dev/null 2>&1; then

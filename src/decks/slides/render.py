@@ -1,0 +1,311 @@
+"""Write a Document as a .pptx: outline it, plan it, then translate the plan into python-pptx calls.
+
+The only module that speaks python-pptx (with ``oxml.py`` for the XML it has no
+API for). The output is byte-identical for identical input: the package is
+rewritten with fixed zip timestamps and the core properties carry the given
+timestamp, revision 1 and nothing from the machine.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TypeAlias
+
+from lxml import etree
+from pptx import Presentation
+from pptx.dml.color import RGBColor
+from pptx.enum.shapes import MSO_SHAPE
+from pptx.opc.constants import RELATIONSHIP_TYPE as RT
+from pptx.opc.package import Part
+from pptx.presentation import Presentation as PresentationObject
+from pptx.shapes.base import BaseShape as PptxShape
+from pptx.shapes.shapetree import GroupShapes, SlideShapes
+from pptx.slide import Slide, SlideLayout
+from pptx.util import Emu
+
+from decks.errors import Diagnostic
+from decks.model import Document, Math, MathBlock
+from decks.slides import oxml
+from decks.slides.metrics import RealMeasure
+from decks.slides.outline import outline
+from decks.slides.plan import instances, plan_deck
+from decks.slides.shapes import (
+    Box,
+    DeckPlan,
+    Equation,
+    Group,
+    Insets,
+    Picture,
+    Rect,
+    Shape,
+    SlidePlan,
+    TableShape,
+    TextShape,
+)
+from decks.themes import Theme
+
+Shapes: TypeAlias = SlideShapes | GroupShapes
+LAYOUTS = {"title": ("Title Slide", 0), "section": ("Section Header", 2), "content": ("Title Only", 5)}
+_ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)  # the earliest time a zip entry can carry
+
+
+def write_deck(document: Document, theme: Theme, out: Path, *, repo_root: Path, timestamp: int) -> list[Diagnostic]:
+    """Write ``document`` as a deck to ``out``; return what had to be worked around."""
+    fonts = theme.values["fonts"]
+    formulas = tuple(node.tex for node in instances(document, Math | MathBlock))
+    measure = RealMeasure(
+        (fonts["heading"], fonts["body"], fonts["code"]),
+        document.source,
+        repo_root,
+        math_font=str(theme.section("deck")["math_font"]),
+        math_colour=theme.colour("text"),
+        formulas=formulas,
+    )
+    plan, diagnostics = plan_deck(outline(document), theme, measure, meta=document.meta,
+                                  footnotes=document.footnotes, source=document.source)
+    render_deck(plan, theme, measure, out, timestamp=timestamp)
+    return diagnostics
+
+
+def render_deck(plan: DeckPlan, theme: Theme, measure: RealMeasure, out: Path, *, timestamp: int) -> None:
+    """Translate ``plan`` into a .pptx at ``out``, with the pictures ``measure`` holds."""
+    template = theme.find("template.pptx")
+    presentation = Presentation(str(template)) if template else Presentation()
+    _set_size(presentation, plan)
+    _set_theme(presentation, theme, plan)
+    writer = _SlideWriter(presentation, measure, plan.language)
+    for slide_plan in plan.slides:
+        writer.add(slide_plan)
+    _set_properties(presentation, plan, timestamp)
+    buffer = io.BytesIO()
+    presentation.save(buffer)
+    out.write_bytes(_normalised_zip(buffer.getvalue(), timestamp))
+
+
+class _SlideWriter:
+    """Adds planned slides to one presentation."""
+
+    def __init__(self, presentation: PresentationObject, measure: RealMeasure, language: str) -> None:
+        self.presentation = presentation
+        self.measure = measure
+        self.language = language
+
+    def add(self, plan: SlidePlan) -> Slide:
+        slide = self.presentation.slides.add_slide(_layout(self.presentation, plan.layout))
+        if plan.background:
+            fill = slide.background.fill
+            fill.solid()
+            fill.fore_color.rgb = _rgb(plan.background)
+        self._placeholders(slide, plan)
+        for shape in plan.shapes:
+            self._shape(slide, slide.shapes, shape)
+        if plan.notes:
+            notes = slide.notes_slide.notes_text_frame
+            relate = _relater(slide.notes_slide.part)
+            oxml.fill_text_body(notes._txBody, plan.notes, relate, self.language, insets=_DEFAULT_NOTES_INSETS)
+        return slide
+
+    def _placeholders(self, slide: Slide, plan: SlidePlan) -> None:
+        """The title (and subtitle) go into the layout's placeholders; unused placeholders go away."""
+        wanted = {0: plan.title, 1: plan.subtitle}
+        for placeholder in list(slide.placeholders):
+            content = wanted.get(placeholder.placeholder_format.idx)
+            if content is None:
+                placeholder._element.getparent().remove(placeholder._element)
+                continue
+            _position(placeholder, content.box)
+            placeholder.name = content.name
+            self._text(slide, placeholder, content)
+
+    def _shape(self, slide: Slide, shapes: Shapes, shape: Shape) -> None:
+        if isinstance(shape, TextShape):
+            self._text_shape(slide, shapes, shape)
+        elif isinstance(shape, Rect):
+            rect = shapes.add_shape(MSO_SHAPE.RECTANGLE, *_box(shape.box))
+            _plain_style(rect, shape.fill, "", 0.0)
+            rect.name = shape.name
+        elif isinstance(shape, Picture):
+            data, _ = self.measure.blob(shape.key)
+            picture = shapes.add_picture(io.BytesIO(data), *_box(shape.box))
+            picture.name = shape.name
+            picture._element.nvPicPr.cNvPr.set("descr", shape.description)
+        elif isinstance(shape, TableShape):
+            self._table(slide, shapes, shape)
+        elif isinstance(shape, Equation):
+            self._equation(slide, shapes, shape)
+        elif isinstance(shape, Group):
+            group = shapes.add_group_shape()
+            group.name = shape.name
+            for member in shape.shapes:
+                self._shape(slide, group.shapes, member)
+
+    def _text_shape(self, slide: Slide, shapes: Shapes, shape: TextShape) -> None:
+        if shape.fill or shape.border:
+            kind = MSO_SHAPE.ROUNDED_RECTANGLE if shape.corner else MSO_SHAPE.RECTANGLE
+            box = shapes.add_shape(kind, *_box(shape.box))
+            _plain_style(box, shape.fill, shape.border, shape.border_width, dashed=shape.dashed)
+            if shape.corner:
+                box.adjustments[0] = min(0.5, shape.corner / max(min(shape.box.w, shape.box.h), 1.0))
+        else:
+            box = shapes.add_textbox(*_box(shape.box))
+        box.name = shape.name
+        self._text(slide, box, shape)
+
+    def _text(self, slide: Slide, target: PptxShape, shape: TextShape) -> None:
+        oxml.fill_text_body(target.text_frame._txBody, shape.paras, _relater(slide.part), self.language,
+                            insets=shape.insets, anchor=shape.anchor, wrap=shape.wrap)
+
+    def _table(self, slide: Slide, shapes: Shapes, shape: TableShape) -> None:
+        frame = shapes.add_table(len(shape.rows), len(shape.column_widths), *_box(shape.box))
+        frame.name = "Table"
+        table = frame.table
+        table.first_row = shape.header_rows > 0
+        table.horz_banding = True
+        for column, width in zip(table.columns, shape.column_widths, strict=True):
+            column.width = Emu(oxml.emu(width))
+        for row, height in zip(table.rows, shape.row_heights, strict=True):
+            row.height = Emu(oxml.emu(height))
+        relate = _relater(slide.part)
+        for row_index, row in enumerate(shape.rows):
+            for column_index, cell in enumerate(row):
+                target = table.cell(row_index, column_index)
+                oxml.fill_text_body(target._tc.get_or_add_txBody(), cell.paras, relate, self.language)
+                oxml.cell_properties(target._tc.get_or_add_tcPr(), cell.fill, shape.border, shape.border_width,
+                                     shape.insets)
+
+    def _equation(self, slide: Slide, shapes: Shapes, shape: Equation) -> None:
+        data, _ = self.measure.blob(shape.key)
+        _, rid = slide.part.get_or_add_image_part(io.BytesIO(data))
+        shape_id = shapes._next_shape_id
+        element = oxml.equation(shape_id, f"Equation {shape_id}", _box(shape.box), shape.omml, shape.size, shape.tex,
+                                rid, self.language)
+        shapes._spTree.append(element)
+
+
+_DEFAULT_NOTES_INSETS = Insets(7.2, 3.6, 7.2, 3.6)
+
+
+def _layout(presentation: PresentationObject, kind: str) -> SlideLayout:
+    """The layout for a slide kind, by its name, or by its place in the default template."""
+    name, index = LAYOUTS[kind]
+    for layout in presentation.slide_layouts:
+        if layout.name == name:
+            return layout
+    return presentation.slide_layouts[index]
+
+
+def _box(box: Box) -> tuple[Emu, Emu, Emu, Emu]:
+    return Emu(oxml.emu(box.x)), Emu(oxml.emu(box.y)), Emu(oxml.emu(box.w)), Emu(oxml.emu(box.h))
+
+
+def _position(shape: PptxShape, box: Box) -> None:
+    shape.left, shape.top, shape.width, shape.height = _box(box)
+
+
+def _rgb(colour: str) -> RGBColor:
+    return RGBColor.from_string(colour)
+
+
+def _plain_style(shape: PptxShape, fill: str, border: str, width: float, *, dashed: bool = False) -> None:
+    """An autoshape without the template's style: our fill and outline only, no shadow, no theme text."""
+    style = shape._element.find(oxml.qn("p:style"))
+    if style is not None:
+        shape._element.remove(style)
+    if fill:
+        shape.fill.solid()
+        shape.fill.fore_color.rgb = _rgb(fill)
+    else:
+        shape.fill.background()
+    sp_pr = shape._element.spPr
+    for old in sp_pr.findall(oxml.qn("a:ln")):
+        sp_pr.remove(old)
+    sp_pr.append(oxml.line("a:ln", border, width, dashed=dashed) if border else _no_line())
+
+
+def _no_line() -> etree._Element:
+    element = etree.Element(oxml.qn("a:ln"))
+    etree.SubElement(element, oxml.qn("a:noFill"))
+    return element
+
+
+def _relater(part: Part) -> oxml.Relate:
+    def relate(url: str) -> str:
+        return part.relate_to(url, RT.HYPERLINK, is_external=True)
+
+    return relate
+
+
+def _set_size(presentation: PresentationObject, plan: DeckPlan) -> None:
+    """Make the slides 16:9 and stretch the master's and layouts' shapes to the new width."""
+    old_width = presentation.slide_width
+    new_width = oxml.emu(plan.width)
+    presentation.slide_width = Emu(new_width)
+    presentation.slide_height = Emu(oxml.emu(plan.height))
+    if old_width == new_width:
+        return
+    factor = new_width / old_width
+    master = presentation.slide_master
+    for owner in (master, *master.slide_layouts):
+        for transform in owner._element.iter(oxml.qn("a:xfrm")):
+            for tag, attribute in (("a:off", "x"), ("a:ext", "cx")):
+                element = transform.find(oxml.qn(tag))
+                if element is not None:
+                    element.set(attribute, str(round(int(element.get(attribute)) * factor)))
+
+
+def _set_theme(presentation: PresentationObject, theme: Theme, plan: DeckPlan) -> None:
+    """The template's colour and font scheme follow the theme, so slides a presenter adds match."""
+    part = presentation.slide_master.part.part_related_by(RT.THEME)
+    root = etree.fromstring(part.blob)
+    scheme = {
+        "dk1": "text", "lt1": "background", "dk2": "heading", "lt2": "code_background", "accent1": "accent",
+        "accent2": "note", "accent3": "tip", "accent4": "important", "accent5": "warning", "accent6": "caution",
+        "hlink": "link", "folHlink": "link",
+    }
+    colours = root.find(f".//{oxml.qn('a:clrScheme')}")
+    for slot, key in scheme.items():
+        element = colours.find(oxml.qn(f"a:{slot}"))
+        for child in list(element):
+            element.remove(child)
+        etree.SubElement(element, oxml.qn("a:srgbClr")).set("val", theme.colour(key))
+    fonts = root.find(f".//{oxml.qn('a:fontScheme')}")
+    for tag, family in (("a:majorFont", plan.fonts[0]), ("a:minorFont", plan.fonts[1])):
+        fonts.find(oxml.qn(tag)).find(oxml.qn("a:latin")).set("typeface", family)
+    part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+def _set_properties(presentation: PresentationObject, plan: DeckPlan, timestamp: int) -> None:
+    """Core properties from the paper, dated ``timestamp``, with nothing from this machine."""
+    properties = presentation.core_properties
+    moment = datetime.fromtimestamp(max(timestamp, 315532800), UTC).replace(tzinfo=None)
+    properties.title = plan.title
+    properties.author = plan.authors
+    properties.subject = plan.subject
+    properties.keywords = plan.keywords
+    properties.language = plan.language
+    properties.comments = ""
+    properties.category = ""
+    properties.last_modified_by = "decks"
+    properties.revision = 1
+    properties.created = moment
+    properties.modified = moment
+
+
+def _normalised_zip(data: bytes, timestamp: int) -> bytes:
+    """The package with every entry dated ``timestamp``, ``[Content_Types].xml`` first, others in order."""
+    moment = datetime.fromtimestamp(max(timestamp, 315532800), UTC)
+    date_time = max(_ZIP_EPOCH, (moment.year, moment.month, moment.day, moment.hour, moment.minute, moment.second))
+    source = zipfile.ZipFile(io.BytesIO(data))
+    names = source.namelist()
+    names.sort(key=lambda name: name != "[Content_Types].xml")
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target:
+        for name in names:
+            info = zipfile.ZipInfo(name, date_time=date_time)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            target.writestr(info, source.read(name))
+    return buffer.getvalue()
