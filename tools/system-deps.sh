@@ -5,8 +5,8 @@
 # Without apt-get or root rights it prints the exact command to run and stops.
 set -euo pipefail
 
-packages=(libpango-1.0-0 libpangoft2-1.0-0 fontconfig fonts-crosextra-carlito fonts-crosextra-caladea
-          fonts-liberation2 fonts-dejavu-core fonts-noto-color-emoji)
+packages=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fontconfig fonts-crosextra-carlito fonts-crosextra-caladea
+          fonts-liberation2 fonts-dejavu-core fonts-noto-color-emoji fonts-noto-cjk)
 if [ "${1:-decks}" = test ]; then
   packages+=(libreoffice-impress libreoffice-math poppler-utils)
 fi

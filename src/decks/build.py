@@ -249,6 +249,9 @@ def _produce(task: Task) -> tuple[list[Diagnostic], dict]:
 
 
 def _write(task: Task, document: Document, theme: Theme, temp: Path) -> list[Diagnostic]:
+    from decks import equations
+
+    equations.set_cache_dir(task.root / "build" / "cache" / "equations")
     timestamp = _timestamp(task.source, task.root)
     if task.kind == "deck":
         from decks.slides.render import write_deck

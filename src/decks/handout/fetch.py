@@ -1,0 +1,79 @@
+"""WeasyPrint's URL fetcher for handouts: files inside the repository, ``data:``, the web only when allowed.
+
+This is the second line of defence (the HTML writer already refuses what it
+can see); it also covers what only the layout asks for, such as an image inside
+an SVG. Each refusal becomes a Diagnostic and the rest of the handout renders.
+
+WeasyPrint names each image in the PDF after a hash of its address, so the
+layout sees repository files under one fixed root (``REPOSITORY_ROOT``) and the
+PDF's bytes do not depend on where the repository is checked out.
+Importing this module imports WeasyPrint: import it only when rendering.
+"""
+
+from __future__ import annotations
+
+import mimetypes
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+from decks.errors import Diagnostic
+from decks.handout.access import access
+
+REMOTE_TIMEOUT_SECONDS = 10
+REMOTE_MAX_BYTES = 20_000_000
+REPOSITORY_ROOT = "file:///decks-repository/"
+
+
+def portable(html: str, repo_root: Path) -> str:
+    """``html`` with the repository's file addresses moved under ``REPOSITORY_ROOT``."""
+    return html.replace(_root_uri(repo_root), REPOSITORY_ROOT)
+
+
+def _root_uri(repo_root: Path) -> str:
+    return repo_root.resolve().as_uri().rstrip("/") + "/"
+
+
+class RepositoryFetcher(URLFetcher):
+    """Loads what ``access`` allows and records a Diagnostic for everything it refuses."""
+
+    def __init__(self, repo_root: Path, source: str, *, allow_remote: bool) -> None:
+        super().__init__(timeout=REMOTE_TIMEOUT_SECONDS, allowed_protocols=("file", "data", "http", "https"))
+        self.repo_root = repo_root
+        self.source = source
+        self.allow_remote = allow_remote
+        self.refused: list[str] = []
+        self.diagnostics: list[Diagnostic] = []
+
+    def fetch(self, url: str, headers: dict[str, str] | None = None) -> URLFetcherResponse:
+        real = _root_uri(self.repo_root) + url.removeprefix(REPOSITORY_ROOT) if url.startswith(REPOSITORY_ROOT) else url
+        allowed = access(real, self.repo_root, self.repo_root, allow_remote=self.allow_remote)
+        if allowed.refusal:
+            self.refused.append(url)
+            self.diagnostics.append(Diagnostic(self.source, 0, f"refused to load '{_shown(url)}': {allowed.refusal}"))
+            raise PermissionError(allowed.refusal)
+        if allowed.path is not None:
+            content_type = mimetypes.guess_type(allowed.path.name)[0] or "application/octet-stream"
+            return URLFetcherResponse(url, allowed.path.read_bytes(), {"Content-Type": content_type})
+        response = super().fetch(url, headers)
+        if urlsplit(url).scheme.lower() == "data":
+            return response
+        return _capped(response)
+
+
+def _capped(response: URLFetcherResponse) -> URLFetcherResponse:
+    """The remote response read into memory, refused when it is larger than REMOTE_MAX_BYTES."""
+    try:
+        body = response.read(REMOTE_MAX_BYTES + 1)
+    finally:
+        response.close()
+    if len(body) > REMOTE_MAX_BYTES:
+        raise ValueError(f"{response.url} is larger than {REMOTE_MAX_BYTES // 1_000_000} MB")
+    return URLFetcherResponse(response.url, body, dict(response.headers.items()), response.status)
+
+
+def _shown(url: str) -> str:
+    """The address as the user knows it: repository files by their path from the repository root."""
+    shown = url.removeprefix(REPOSITORY_ROOT)
+    return shown if len(shown) <= 100 else shown[:60] + "…"

@@ -1,0 +1,128 @@
+"""Turn a Document and a Theme into the handout's HTML: the theme's Jinja2 template, filled.
+
+The writer only supplies facts (metadata, the body markup, the contents, theme
+values); the cover, the contents page and every style decision live in the
+theme's ``handout.html.j2`` and ``handout.css``. The HTML links the stylesheet
+for screens only, so that it previews in a browser, while WeasyPrint gets the
+same stylesheet already parsed (see ``pdf.py``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from decks.errors import Diagnostic, ThemeError
+from decks.handout.body import BodySettings, render_body
+from decks.model import Document
+from decks.themes import Theme
+
+TEMPLATE = "handout.html.j2"
+STYLESHEET = "handout.css"
+
+
+def render_document(
+    document: Document,
+    theme: Theme,
+    *,
+    group: str,
+    base_dir: Path,
+    repo_root: Path,
+    allow_remote: bool = False,
+    timestamp: int = 0,
+    inline_notes: frozenset[int] = frozenset(),
+) -> tuple[str, list[Diagnostic]]:
+    """The handout's HTML for ``document``; ``base_dir`` is the Markdown file's folder.
+
+    ``inline_notes`` are the numbers of footnotes to print in the text rather than
+    at the foot of the page (``pdf.py`` uses it for notes a layout lost).
+    """
+    settings = theme.section("handout")
+    body = render_body(
+        document,
+        BodySettings(
+            base_dir=base_dir,
+            repo_root=repo_root,
+            allow_remote=allow_remote,
+            reading_list_headings=tuple(settings["reading_list_headings"]),
+            wide_table_columns=int(settings["wide_table_columns"]),
+            math_size=float(settings["body_size"]),
+            math_colour=theme.colour("text"),
+            inline_notes=inline_notes,
+        ),
+    )
+    from markupsafe import Markup
+
+    html = _template(theme).render(
+        meta=document.meta,
+        group=group,
+        body=Markup(body.html),
+        top_level=body.top_level,
+        toc=[{"level": entry.level, "anchor": entry.anchor, "html": Markup(entry.html)} for entry in body.toc],
+        colors=_css_names(theme.values["colors"]),
+        handout=settings,
+        pygments_css=Markup(pygments_css(theme.section("code")["pygments_style"])),
+        stylesheet_url=stylesheet_path(theme).as_uri(),
+        base_url=base_dir.resolve().as_uri() + "/",
+        source=document.source,
+        date=datetime.fromtimestamp(timestamp, tz=UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        updated=datetime.fromtimestamp(timestamp, tz=UTC).strftime("%Y-%m-%d") if timestamp else "",
+    )
+    return html, body.diagnostics
+
+
+def stylesheet_path(theme: Theme) -> Path:
+    """The theme's handout.css (its own, or the one it inherits)."""
+    path = theme.find(STYLESHEET)
+    if path is None:
+        raise ThemeError(f"theme '{theme.name}' has no {STYLESHEET}", str(theme.folders[0]))
+    return path
+
+
+def _template(theme: Theme) -> Any:
+    if theme.find(TEMPLATE) is None:
+        raise ThemeError(f"theme '{theme.name}' has no {TEMPLATE}", str(theme.folders[0]))
+    return _environment(theme.folders).get_template(TEMPLATE)
+
+
+@lru_cache(maxsize=8)
+def _environment(folders: tuple[Path, ...]) -> Any:
+    """One Jinja2 environment per theme chain: templates are compiled once per process."""
+    from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
+    environment = Environment(
+        loader=FileSystemLoader([str(folder) for folder in folders]),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    environment.filters["rgb"] = _rgb
+    return environment
+
+
+def _rgb(colour: str) -> str:
+    """``#1F6FEB`` as ``31, 111, 235``, for ``rgba(...)`` tints in the stylesheet."""
+    hex_digits = colour.lstrip("#")
+    return ", ".join(str(int(hex_digits[i : i + 2], 16)) for i in (0, 2, 4))
+
+
+def _css_names(colours: Mapping[str, str]) -> dict[str, str]:
+    """Theme colours keyed by CSS custom property name: ``code_background`` -> ``code-background``."""
+    return {key.replace("_", "-"): value for key, value in sorted(colours.items())}
+
+
+@lru_cache(maxsize=8)
+def pygments_css(style: str) -> str:
+    """The colours of Pygments' token classes in ``style`` (only the tokens: handout.css styles the box)."""
+    from pygments.formatters import HtmlFormatter
+    from pygments.util import ClassNotFound
+
+    try:
+        formatter = HtmlFormatter(style=style)
+    except ClassNotFound:
+        raise ThemeError(f"'code.pygments_style' names no Pygments style: '{style}'") from None
+    return "\n".join(formatter.get_token_style_defs(".highlight"))

@@ -1,0 +1,194 @@
+"""Turn a Document into the handout PDF: HTML from ``html.py``, laid out by WeasyPrint.
+
+WeasyPrint is imported only when a handout is written, and its expensive set-up
+(the font configuration, the parsed theme stylesheet) is made once per process
+and reused for every handout of the same theme. Its log messages are caught and
+returned as Diagnostics; it never prints. The same input gives the same bytes:
+the PDF identifier is a hash of the HTML and the dates come from ``timestamp``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from decks.errors import Diagnostic
+from decks.handout.html import render_document, stylesheet_path
+from decks.model import Document
+from decks.themes import Theme
+
+# WeasyPrint's notices about the machine rather than the notes: the PDF is the same
+# either way. (Installing libharfbuzz-subset0 makes font subsetting faster.)
+_MACHINE_NOTICES = ("Using fontTools instead of HarfBuzz-Subset",)
+# Layouts tried with the footnotes WeasyPrint lost set inline, before setting all of them inline.
+_LAYOUT_ATTEMPTS = 3
+_RENDER_OPTIONS: dict[str, Any] = {"pdf_tags": True, "presentational_hints": True}
+
+
+def write_handout(
+    document: Document,
+    theme: Theme,
+    out: Path,
+    *,
+    repo_root: Path,
+    html_out: Path,
+    group: str,
+    allow_remote: bool,
+    timestamp: int,
+) -> list[Diagnostic]:
+    """Write the handout's HTML to ``html_out`` (for previewing) and its PDF to ``out``."""
+    from decks.handout.footnotes import footnote_numbers
+
+    base_dir = (repo_root / document.source).parent if document.source else repo_root
+    fonts, stylesheet, theme_diagnostics = _stylesheet(stylesheet_path(theme), repo_root)
+
+    def lay_out(inline_notes: frozenset[int]) -> _Layout:
+        html, diagnostics = render_document(
+            document, theme, group=group, base_dir=base_dir, repo_root=repo_root,
+            allow_remote=allow_remote, timestamp=timestamp, inline_notes=inline_notes,
+        )
+        return _lay_out(html, fonts, stylesheet, base_dir, repo_root, document.source, allow_remote, diagnostics)
+
+    inline: frozenset[int] = frozenset()
+    for _ in range(_LAYOUT_ATTEMPTS):
+        layout = lay_out(inline)
+        called, printed = footnote_numbers(layout.pages)
+        if called <= printed:
+            break
+        inline |= called - printed
+    else:
+        layout = lay_out(inline | called)
+    html_out.write_text(layout.html, encoding="utf-8")
+    with _weasyprint_log() as records, _source_date_epoch(timestamp):
+        layout.pages.write_pdf(out, pdf_identifier=_identifier(layout.html, repo_root), **_RENDER_OPTIONS)
+    fetcher = layout.fetcher  # it also served what was only drawn, such as images inside an SVG
+    logged = _logged([*layout.records, *records], document.source, fetcher.refused)
+    return [*theme_diagnostics, *layout.diagnostics, *fetcher.diagnostics, *logged]
+
+
+@dataclass
+class _Layout:
+    html: str
+    pages: Any  # weasyprint.document.Document
+    diagnostics: list[Diagnostic]  # the HTML writer's
+    fetcher: Any  # decks.handout.fetch.RepositoryFetcher
+    records: list[logging.LogRecord]
+
+
+def _lay_out(
+    html: str, fonts: Any, stylesheet: Any, base_dir: Path, repo_root: Path, source: str, allow_remote: bool,
+    diagnostics: list[Diagnostic],
+) -> _Layout:
+    """Lay out ``html`` with the theme's stylesheet, keeping what WeasyPrint said about it."""
+    from weasyprint import HTML
+
+    from decks.handout.fetch import RepositoryFetcher, portable
+
+    fetcher = RepositoryFetcher(repo_root, source, allow_remote=allow_remote)
+    base_url = portable(base_dir.resolve().as_uri() + "/", repo_root)
+    with _weasyprint_log() as records:
+        pages = HTML(string=portable(html, repo_root), base_url=base_url, url_fetcher=fetcher).render(
+            font_config=fonts, stylesheets=[stylesheet], **_RENDER_OPTIONS
+        )
+    return _Layout(html, pages, diagnostics, fetcher, records)
+
+
+def _identifier(html: str, repo_root: Path) -> bytes:
+    """The PDF's identifier: a hash of the HTML, wherever the repository is checked out."""
+    from decks.handout.fetch import portable
+
+    return hashlib.sha256(portable(html, repo_root).encode("utf-8")).digest()[:16]
+
+
+def _stylesheet(css_path: Path, repo_root: Path) -> tuple[Any, Any, tuple[Diagnostic, ...]]:
+    """The process's font configuration and the theme's parsed stylesheet, with its problems."""
+    return _parsed(css_path, css_path.read_text(encoding="utf-8"), repo_root)
+
+
+@lru_cache(maxsize=8)
+def _parsed(css_path: Path, text: str, repo_root: Path) -> tuple[Any, Any, tuple[Diagnostic, ...]]:
+    """Parsed once per stylesheet content: parsing and font set-up cost more than a short handout."""
+    from weasyprint import CSS
+
+    from decks.handout.fetch import RepositoryFetcher
+
+    shown = _shown_path(css_path, repo_root)
+    fetcher = RepositoryFetcher(repo_root, shown, allow_remote=False)
+    fonts = _fonts()
+    with _weasyprint_log() as records:
+        css = CSS(string=text, base_url=css_path.as_uri(), url_fetcher=fetcher, font_config=fonts)
+    return fonts, css, (*fetcher.diagnostics, *_logged(records, shown, fetcher.refused))
+
+
+@lru_cache(maxsize=1)
+def _fonts() -> Any:
+    from weasyprint.text.fonts import FontConfiguration
+
+    return FontConfiguration()
+
+
+def _logged(records: list[logging.LogRecord], source: str, refused: list[str]) -> list[Diagnostic]:
+    """WeasyPrint's messages as Diagnostics, one of each, minus what is already reported or not about the notes."""
+    messages = dict.fromkeys(
+        record.getMessage()
+        for record in records
+        if not any(url in str(record.args) for url in refused)
+        and not record.getMessage().startswith(_MACHINE_NOTICES)
+    )
+    return [Diagnostic(source, 0, f"WeasyPrint: {message}") for message in messages]
+
+
+def _shown_path(path: Path, repo_root: Path) -> str:
+    resolved, root = path.resolve(), repo_root.resolve()
+    return resolved.relative_to(root).as_posix() if resolved.is_relative_to(root) else str(path)
+
+
+@contextmanager
+def _source_date_epoch(timestamp: int) -> Iterator[None]:
+    """SOURCE_DATE_EPOCH set while the block runs: fontTools stamps the emoji font it rewrites with it."""
+    previous = os.environ.get("SOURCE_DATE_EPOCH")
+    os.environ["SOURCE_DATE_EPOCH"] = str(timestamp)
+    try:
+        yield
+    finally:
+        if previous is None:
+            del os.environ["SOURCE_DATE_EPOCH"]
+        else:
+            os.environ["SOURCE_DATE_EPOCH"] = previous
+
+
+@contextmanager
+def _weasyprint_log() -> Iterator[list[logging.LogRecord]]:
+    """WeasyPrint's warnings and errors while the block runs, kept from every other handler.
+
+    fontTools (which WeasyPrint uses on fonts) is silenced too: its messages are
+    about font files, never about the notes.
+    """
+    records: list[logging.LogRecord] = []
+    loggers = {"weasyprint": _Collector(records), "fontTools": _Collector([])}
+    saved = {name: logging.getLogger(name).propagate for name in loggers}
+    for name, handler in loggers.items():
+        logging.getLogger(name).addHandler(handler)
+        logging.getLogger(name).propagate = False
+    try:
+        yield records
+    finally:
+        for name, handler in loggers.items():
+            logging.getLogger(name).removeHandler(handler)
+            logging.getLogger(name).propagate = saved[name]
+
+
+class _Collector(logging.Handler):
+    def __init__(self, records: list[logging.LogRecord]) -> None:
+        super().__init__(level=logging.WARNING)
+        self.records = records
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)

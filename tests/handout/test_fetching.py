@@ -1,0 +1,144 @@
+"""What a handout may load: the rule (access), WeasyPrint's fetcher, and the raw HTML cleaner."""
+
+from __future__ import annotations
+
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+from handout_helpers import FIXTURES
+
+from decks.handout.access import access
+from decks.handout.sanitize import clean_html
+
+# ------------------------------------------------------------------ the rule
+
+
+@pytest.mark.parametrize(
+    ("address", "refusal"),
+    [
+        ("figures/bar-chart.png", ""),
+        ("./figures/../figures/bar-chart.png", ""),
+        ("data:image/png;base64,AAAA", ""),
+        ("figures/absent.png", "no such file"),
+        ("../../../etc/passwd", "it is outside the repository; only files inside it are loaded"),
+        ("/etc/passwd", "it is outside the repository; only files inside it are loaded"),
+        ("file:///etc/passwd", "it is outside the repository; only files inside it are loaded"),
+        ("https://example.org/x.png", "remote addresses are fetched only with --allow-remote"),
+        ("ftp://example.org/x.png", "'ftp:' addresses are never loaded"),
+        ("javascript:alert(1)", "'javascript:' addresses are never loaded"),
+    ],
+)
+def test_only_files_inside_the_repository_and_data_urls_may_be_loaded(repo, address, refusal):
+    assert access(address, repo / "papers" / "sample", repo, allow_remote=False).refusal == refusal
+
+
+def test_a_symlink_that_leads_out_of_the_repository_is_refused(repo):
+    (repo / "papers" / "sample" / "escape.png").symlink_to("/etc/passwd")
+    refusal = access("escape.png", repo / "papers" / "sample", repo, allow_remote=False).refusal
+    assert refusal.startswith("it is outside the repository")
+
+
+def test_remote_addresses_are_allowed_only_when_asked_for(repo):
+    assert access("https://example.org/x.png", repo, repo, allow_remote=True).url == "https://example.org/x.png"
+
+
+# ------------------------------------------------------------------ WeasyPrint's fetcher
+
+
+def test_the_fetcher_serves_repository_files_with_their_type(repo):
+    from decks.handout.fetch import RepositoryFetcher
+
+    fetcher = RepositoryFetcher(repo, "notes.md", allow_remote=False)
+    path = repo / "papers" / "sample" / "figures" / "bar-chart.png"
+    response = fetcher(path.as_uri())
+    assert response.content_type == "image/png"
+    assert response.read() == path.read_bytes()
+    assert fetcher.diagnostics == []
+
+
+@pytest.mark.parametrize("url", ["file:///etc/passwd", "http://127.0.0.1:9/x.png", "ftp://example.org/x"])
+def test_the_fetcher_refuses_everything_else_and_says_so(repo, url):
+    from decks.handout.fetch import RepositoryFetcher
+
+    fetcher = RepositoryFetcher(repo, "papers/sample/notes.md", allow_remote=False)
+    with pytest.raises(PermissionError):
+        fetcher(url)
+    assert [d.message.split(":")[0] for d in fetcher.diagnostics] == [f"refused to load '{url.split(':')[0]}"]
+    assert fetcher.refused == [url]
+
+
+class _Images(BaseHTTPRequestHandler):
+    body = (FIXTURES / "bar-chart.png").read_bytes()
+
+    def do_GET(self) -> None:  # noqa: N802 (the name http.server calls)
+        self.send_response(200)
+        self.send_header("Content-Type", "image/png")
+        self.send_header("Content-Length", str(len(self.body)))
+        self.end_headers()
+        self.wfile.write(self.body)
+
+    def log_message(self, *args: object) -> None:
+        """Quiet: the test reads what it needs from the response."""
+
+
+@pytest.fixture
+def web() -> str:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Images)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+def test_with_remote_fetching_allowed_a_web_image_is_fetched(repo, web):
+    from decks.handout.fetch import RepositoryFetcher
+
+    response = RepositoryFetcher(repo, "notes.md", allow_remote=True)(f"{web}/chart.png")
+    assert response.read() == _Images.body
+
+
+def test_a_remote_answer_larger_than_the_cap_is_refused(repo, web, monkeypatch):
+    from decks.handout import fetch
+
+    monkeypatch.setattr(fetch, "REMOTE_MAX_BYTES", 100)
+    with pytest.raises(ValueError, match="larger than"):
+        fetch.RepositoryFetcher(repo, "notes.md", allow_remote=True)(f"{web}/chart.png")
+
+
+# ------------------------------------------------------------------ the raw HTML cleaner
+
+
+def clean(markup: str) -> str:
+    return clean_html(markup, 1, lambda src, alt, attributes, line: f"[img {src}]", lambda url: f"[{url}]")
+
+
+@pytest.mark.parametrize(
+    ("raw", "cleaned"),
+    [
+        ("<p>text <b>bold</b></p>", "<p>text <b>bold</b></p>"),
+        ('<p onclick="x()" style="color:red" class="c" align="center">a</p>', '<p align="center">a</p>'),
+        ("<script>alert(1)</script>after", "after"),
+        ("<div><iframe src='x'><p>inside</p></iframe>after</div>", "<div>after</div>"),
+        ("<embed src='x'><link rel=stylesheet href='y'><meta http-equiv=refresh>after", "after"),
+        ("<custom>kept text</custom>", "kept text"),
+        ("<div><em>never closed", "<div><em>never closed</em></div>"),
+        ("</div>stray end tag", "stray end tag"),
+        ('<a href="javascript:alert(1)">js</a>', "<a>js</a>"),
+        ('<a href="https://example.org">site</a>', '<a href="https://example.org">site</a>[https://example.org]'),
+        ('<a href="#local">here</a>', '<a href="#local">here</a>'),
+        ('<img src="x.png" alt="X">', "[img x.png]"),
+        ("1 &lt; 2 &amp; <br>done", "1 &lt; 2 &amp; <br>done"),
+        ("<svg><image href='file:///etc/passwd'/></svg>after", "after"),
+    ],
+)
+def test_raw_html_is_rebuilt_from_what_is_allowed(raw, cleaned):
+    assert clean(raw) == cleaned
+
+
+def test_the_cleaner_reports_images_with_their_own_line():
+    lines: list[int] = []
+    clean_html("<p>\n\n<img src='a.png'></p>", 10, lambda src, alt, attributes, line: lines.append(line) or "", str)
+    assert lines == [12]
+
