@@ -66,6 +66,14 @@ def _parser() -> argparse.ArgumentParser:
     build_cmd.add_argument("--debug", action="store_true", help="show Python tracebacks of internal errors")
     build_cmd.set_defaults(run=_build)
 
+    check_cmd = commands.add_parser("check", help="lint every paper without writing outputs (exit 1 on any finding)",
+                                    description="Report, as 'file:line: message', everything a build would warn "
+                                    "about (missing images, math that cannot be typeset, content that does not fit "
+                                    "a slide) plus broken local links and odd heading structures. Writes nothing.")
+    check_cmd.add_argument("papers", nargs="*", metavar="PAPER", help="paper folder names (default: every paper)")
+    check_cmd.add_argument("--theme", default="", metavar="NAME", help="check with this theme for every paper")
+    check_cmd.set_defaults(run=_check)
+
     list_cmd = commands.add_parser("list", help="show each paper, its sources and whether its outputs are up to date")
     list_cmd.set_defaults(run=_list)
 
@@ -113,6 +121,19 @@ def _build(project, args: argparse.Namespace) -> int:
     outcomes = build(project, args.papers, options, reporter)
     reporter.summary(outcomes)
     return EXIT_FAILED if any(o.status == "failed" for o in outcomes) else EXIT_OK
+
+
+def _check(project, args: argparse.Namespace) -> int:
+    from decks.lint import check_paper
+
+    papers = project.select(args.papers)
+    findings = 0
+    for paper in papers:
+        for diagnostic in check_paper(project, paper, args.theme):
+            print(diagnostic)
+            findings += 1
+    print(f"decks: checked {len(papers)} papers, {findings} findings", file=sys.stderr)
+    return EXIT_FAILED if findings else EXIT_OK
 
 
 def _list(project, args: argparse.Namespace) -> int:

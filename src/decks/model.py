@@ -8,6 +8,7 @@ starts on, so that any later diagnostic can say ``file:line``.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Literal, TypeAlias
 
@@ -311,3 +312,17 @@ def plain_text(inlines: tuple[Inline, ...]) -> str:
         elif isinstance(node, LineBreak):
             parts.append(" ")
     return "".join(parts)
+
+
+def walk(node: object) -> Iterator[object]:
+    """Every model value at or beneath ``node`` (a Document, block, inline or tuple), depth first, in order."""
+    stack: list[object] = [node]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, tuple):
+            stack.extend(reversed(current))
+            continue
+        yield current
+        if hasattr(current, "__dataclass_fields__"):
+            children = (getattr(current, name) for name in current.__dataclass_fields__)
+            stack.extend(reversed([c for c in children if isinstance(c, tuple) or hasattr(c, "__dataclass_fields__")]))

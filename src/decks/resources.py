@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from decks.model import Document, Figure, Image
+from decks.model import Document, Image, walk
 
 
 def is_remote(ref: str) -> bool:
@@ -38,24 +38,4 @@ def resolve_local(ref: str, base_dir: Path, repo_root: Path) -> Path | None:
 
 def images(document: Document) -> list[Image]:
     """Every image the document shows, in order, wherever it is nested."""
-    found: list[Image] = []
-    _collect(document.blocks, found)
-    for footnote in document.footnotes:
-        _collect(footnote.blocks, found)
-    return found
-
-
-def _collect(node: object, found: list[Image]) -> None:
-    if isinstance(node, Image):
-        found.append(node)
-    elif isinstance(node, Figure):
-        found.append(node.image)
-    elif isinstance(node, tuple | list):
-        for child in node:
-            _collect(child, found)
-    elif hasattr(node, "__dataclass_fields__"):
-        for name in node.__dataclass_fields__:
-            value = getattr(node, name)
-            if isinstance(value, tuple | list | Image) or hasattr(value, "__dataclass_fields__"):
-                _collect(value, found)
-
+    return [node for node in walk(document) if isinstance(node, Image)]

@@ -1,0 +1,81 @@
+"""The decks command: check, new, list, watch, and its messages."""
+
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from decks.cli import main
+
+
+def run(root: Path, *args: str) -> int:
+    return main(["-C", str(root), *args])
+
+
+def test_check_passes_a_clean_paper_and_writes_nothing(repo, capsys):
+    assert run(repo, "check") == 0
+    assert "checked 1 papers, 0 findings" in capsys.readouterr().err
+    assert not (repo / "papers" / "tiny-paper" / "docs").exists()
+
+
+def test_check_reports_planted_problems_with_file_and_line(repo, capsys):
+    paper = repo / "papers" / "planted"
+    paper.mkdir()
+    (paper / "overview.md").write_text(
+        "# Planted\n\n## Slide\n\nSee [the notes](nothing.md) and [above](#nowhere).\n\n"
+        "#### Too deep\n\n![chart](figures/gone.png)\n\n$$\\frac{a$$\n",
+        encoding="utf-8",
+    )
+    (paper / "notes.md").write_text("---\ntitle: [oops\n---\n# Notes\n", encoding="utf-8")
+    assert run(repo, "check", "planted") == 1
+    out = capsys.readouterr().out
+    assert "papers/planted/overview.md:5: warning: link 'nothing.md': no such file" in out
+    assert "papers/planted/overview.md:5: warning: link to '#nowhere': no heading has that anchor" in out
+    assert "papers/planted/overview.md:7: warning: a level-4 heading has no place in a deck" in out
+    assert "papers/planted/overview.md:9: warning: image 'figures/gone.png' not found" in out
+    assert "papers/planted/overview.md:11:" in out  # the equation that cannot be typeset
+    assert "papers/planted/notes.md:2: error: front matter is not valid YAML" in out
+
+
+def test_new_creates_a_paper_from_templates_and_lists_it_in_the_readme(repo, capsys):
+    (repo / "README.md").write_text("# Group\n\n## Papers studied\n\n| Paper | Year |\n|---|---|\n| [A](papers/a/) | 2017 |\n\n## Goals\n")
+    assert run(repo, "new", "Deep Residual Learning", "--authors", "Kaiming He", "--year", "2015") == 0
+    folder = repo / "papers" / "deep-residual-learning"
+    assert {p.name for p in folder.iterdir()} == {"overview.md", "notes.md", "docs", "figures"}
+    readme = (repo / "README.md").read_text()
+    assert "| [A](papers/a/) | 2017 |\n| [Deep Residual Learning](papers/deep-residual-learning/) | 2015 |" in readme
+    assert readme.endswith("## Goals\n")
+    assert run(repo, "check", "deep-residual-learning") == 0, capsys.readouterr().out
+
+
+def test_new_refuses_to_overwrite_an_existing_paper(repo, capsys):
+    assert run(repo, "new", "Tiny Paper") == 1
+    assert "papers/tiny-paper already exists" in capsys.readouterr().err
+    assert (repo / "papers" / "tiny-paper" / "overview.md").read_text().startswith("---\ntitle: A Tiny Paper")
+
+
+def test_list_shows_each_paper_and_whether_its_outputs_are_up_to_date(built_repo, capsys):
+    assert run(built_repo, "list") == 0
+    line = next(l for l in capsys.readouterr().out.splitlines() if l.startswith("tiny-paper"))
+    assert line.split()[1:] == ["overview.md", "notes.md", "up", "to", "date", "up", "to", "date"]
+
+
+def test_an_unknown_theme_lists_the_available_ones(repo, capsys):
+    assert run(repo, "build", "--theme", "darkk") == 1
+    assert "unknown theme 'darkk'; available: " in capsys.readouterr().err
+
+
+def test_watch_rebuilds_on_save_and_stops_cleanly_on_ctrl_c(built_repo):
+    command = [sys.executable, "-m", "decks", "-C", str(built_repo), "watch", "--only", "deck"]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    lines = [process.stdout.readline() for _ in range(2)]  # "watching ..." and the first round
+    assert "rebuilt nothing" in lines[1], lines
+    overview = built_repo / "papers" / "tiny-paper" / "overview.md"
+    time.sleep(0.5)
+    overview.write_text(overview.read_text() + "\n## Added\n\n- a new slide\n")
+    changed = process.stdout.readline()
+    process.send_signal(signal.SIGINT)
+    rest = process.communicate(timeout=30)[0]
+    assert "papers/tiny-paper/overview.md changed: rebuilt papers/tiny-paper/docs/tiny-paper.pptx" in changed
+    assert "stopped watching" in rest and process.returncode == 0
