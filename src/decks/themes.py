@@ -4,14 +4,17 @@ The default theme's ``theme.toml`` is the schema: a theme may set only keys that
 exist there, with values of the same type, and colours must be ``#RRGGBB``.
 Files (``handout.css``, ``handout.html.j2``, ``template.pptx``) are looked up
 along the chain ``[theme, its parents..., default]``, as MkDocs resolves themes.
+The handout may have colours and a code style of its own (``[handout.colors]``,
+``[handout.code]``), so that a dark theme can keep its handout a light page.
 """
 
 from __future__ import annotations
 
+import copy
 import re
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +23,8 @@ from decks.errors import ThemeError
 DEFAULT_THEME = "default"
 _COLOUR = re.compile(r"#[0-9A-Fa-f]{6}")
 _PAGE_SIZES = ("A4", "Letter")
+# Tables of [handout] that set, for the handout only, keys of the top-level table of the same name.
+_HANDOUT_OVERRIDES = ("colors", "code")
 
 
 @dataclass(frozen=True)
@@ -45,6 +50,17 @@ class Theme:
                 return candidate
         return None
 
+    def with_values(self, values: Mapping[str, Any]) -> Theme:
+        """The theme with some values replaced, as when a template.pptx's fonts win over theme.toml's."""
+        merged = copy.deepcopy(dict(self.values))
+        _merge(merged, values)
+        return replace(self, values=merged)
+
+    def for_handout(self) -> Theme:
+        """The theme as the handout sees it: ``[handout.colors]`` and ``[handout.code]`` over their tables."""
+        handout = self.values.get("handout", {})
+        return self.with_values({name: handout.get(name, {}) for name in _HANDOUT_OVERRIDES})
+
     def files(self) -> list[Path]:
         """Every file the theme is made of, for staleness checks."""
         return sorted(p for folder in self.folders for p in folder.rglob("*") if p.is_file())
@@ -54,9 +70,14 @@ def available_themes(themes_dir: Path) -> list[str]:
     return sorted(p.parent.name for p in themes_dir.glob("*/theme.toml"))
 
 
+def _is_folder_name(name: str) -> bool:
+    """Whether ``name`` names a folder right inside themes/: a paper's ``theme: ../../elsewhere`` must not leave it."""
+    return name not in ("", ".", "..") and not any(mark in name for mark in ("/", "\\", "\0"))
+
+
 def load_theme(name: str, themes_dir: Path) -> Theme:
     """Read ``themes_dir/name`` and every theme it extends, merged and validated."""
-    schema = _read_toml(themes_dir / DEFAULT_THEME / "theme.toml")
+    schema = _schema(themes_dir)
     chain = _resolve_chain(name, themes_dir)
     merged: dict[str, Any] = {}
     for folder in reversed(chain):
@@ -66,12 +87,21 @@ def load_theme(name: str, themes_dir: Path) -> Theme:
     return Theme(name=name, folders=tuple(chain), values=merged)
 
 
+def _schema(themes_dir: Path) -> dict[str, Any]:
+    """The default theme's values, with ``[handout.colors]`` allowed every key of ``[colors]`` (and so on)."""
+    schema = _read_toml(themes_dir / DEFAULT_THEME / "theme.toml")
+    for name in _HANDOUT_OVERRIDES:
+        if "handout" in schema and name in schema:
+            schema["handout"][name] = schema[name]
+    return schema
+
+
 def _resolve_chain(name: str, themes_dir: Path) -> list[Path]:
     chain: list[Path] = []
     current: str | None = name
     while current is not None:
         folder = themes_dir / current
-        if not (folder / "theme.toml").is_file():
+        if not _is_folder_name(current) or not (folder / "theme.toml").is_file():
             choices = ", ".join(available_themes(themes_dir))
             raise ThemeError(f"unknown theme '{current}'; available: {choices}")
         if folder in chain:
@@ -117,7 +147,7 @@ def _check_value(dotted: str, value: Any, expected: Any, path: Path) -> None:
             raise ThemeError(f"'{dotted}' must be a positive number, not {value!r}", str(path))
     elif not isinstance(value, type(expected)):
         raise ThemeError(f"'{dotted}' must be a {type(expected).__name__}, not {value!r}", str(path))
-    if dotted.startswith("colors.") and not _COLOUR.fullmatch(value):
+    if dotted.startswith(("colors.", "handout.colors.")) and not _COLOUR.fullmatch(value):
         raise ThemeError(f"'{dotted}' must be a colour like \"#1F2933\", not {value!r}", str(path))
     if dotted == "handout.page_size" and value not in _PAGE_SIZES:
         raise ThemeError(f"'{dotted}' must be one of {', '.join(_PAGE_SIZES)}, not {value!r}", str(path))

@@ -40,6 +40,7 @@ def render_document(
     ``inline_notes`` are the numbers of footnotes to print in the text rather than
     at the foot of the page (``pdf.py`` uses it for notes a layout lost).
     """
+    theme = theme.for_handout()  # its own colours and code style, where the theme gives the handout any
     settings = theme.section("handout")
     body = render_body(
         document,

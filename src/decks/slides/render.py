@@ -1,9 +1,14 @@
 """Write a Document as a .pptx: outline it, plan it, then translate the plan into python-pptx calls.
 
 The only module that speaks python-pptx (with ``oxml.py`` for the XML it has no
-API for). The output is byte-identical for identical input: the package is
-rewritten with fixed zip timestamps and the core properties carry the given
-timestamp, revision 1 and nothing from the machine.
+API for). A theme's ``template.pptx`` gives the slide master and layouts: the
+deck keeps its slide size, backgrounds, pictures, colour and font schemes, and
+its theme fonts replace the theme's heading and body fonts; without one,
+python-pptx's own template is dressed in the theme's colours and fonts.
+
+The output is byte-identical for identical input: the package is rewritten
+with fixed zip timestamps and the core properties carry the given timestamp,
+revision 1 and nothing from the machine.
 """
 
 from __future__ import annotations
@@ -26,12 +31,11 @@ from pptx.shapes.shapetree import GroupShapes, SlideShapes
 from pptx.slide import Slide, SlideLayout
 from pptx.util import Emu
 
-from decks.errors import Diagnostic
-from decks.model import Document, Math, MathBlock
+from decks.errors import Diagnostic, EnvironmentProblem, ThemeError
+from decks.model import Document
 from decks.slides import oxml
-from decks.slides.metrics import RealMeasure
-from decks.slides.outline import outline
-from decks.slides.plan import instances, plan_deck
+from decks.slides.check import plan_document
+from decks.slides.metrics import RealMeasure, font_file
 from decks.slides.shapes import (
     Box,
     DeckPlan,
@@ -48,35 +52,28 @@ from decks.slides.shapes import (
 from decks.themes import Theme
 
 Shapes: TypeAlias = SlideShapes | GroupShapes
-LAYOUTS = {"title": ("Title Slide", 0), "section": ("Section Header", 2), "content": ("Title Only", 5)}
+TEMPLATE = "template.pptx"
 _ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)  # the earliest time a zip entry can carry
 
 
 def write_deck(document: Document, theme: Theme, out: Path, *, repo_root: Path, timestamp: int) -> list[Diagnostic]:
     """Write ``document`` as a deck to ``out``; return what had to be worked around."""
-    fonts = theme.values["fonts"]
-    formulas = tuple(node.tex for node in instances(document, Math | MathBlock))
-    measure = RealMeasure(
-        (fonts["heading"], fonts["body"], fonts["code"]),
-        document.source,
-        repo_root,
-        math_font=str(theme.section("deck")["math_font"]),
-        math_colour=theme.colour("text"),
-        formulas=formulas,
-    )
-    plan, diagnostics = plan_deck(outline(document), theme, measure, meta=document.meta,
-                                  footnotes=document.footnotes, source=document.source)
+    theme = with_template(theme, repo_root)
+    plan, measure, diagnostics = plan_document(document, theme, repo_root=repo_root)
     render_deck(plan, theme, measure, out, timestamp=timestamp)
     return diagnostics
 
 
 def render_deck(plan: DeckPlan, theme: Theme, measure: RealMeasure, out: Path, *, timestamp: int) -> None:
     """Translate ``plan`` into a .pptx at ``out``, with the pictures ``measure`` holds."""
-    template = theme.find("template.pptx")
+    template = theme.find(TEMPLATE)
     presentation = Presentation(str(template)) if template else Presentation()
+    _remove_slides(presentation)
     _set_size(presentation, plan)
-    _set_theme(presentation, theme, plan)
-    writer = _SlideWriter(presentation, measure, plan.language)
+    if template is None:
+        _set_theme(presentation, theme, plan)
+    layouts = _layouts(presentation, theme, template)
+    writer = _SlideWriter(presentation, measure, plan.language, layouts, backgrounds=template is None)
     for slide_plan in plan.slides:
         writer.add(slide_plan)
     _set_properties(presentation, plan, timestamp)
@@ -88,14 +85,17 @@ def render_deck(plan: DeckPlan, theme: Theme, measure: RealMeasure, out: Path, *
 class _SlideWriter:
     """Adds planned slides to one presentation."""
 
-    def __init__(self, presentation: PresentationObject, measure: RealMeasure, language: str) -> None:
+    def __init__(self, presentation: PresentationObject, measure: RealMeasure, language: str,
+                 layouts: dict[str, SlideLayout], *, backgrounds: bool) -> None:
         self.presentation = presentation
         self.measure = measure
         self.language = language
+        self.layouts = layouts
+        self.backgrounds = backgrounds  # False with a template: its master and layouts own the backgrounds
 
     def add(self, plan: SlidePlan) -> Slide:
-        slide = self.presentation.slides.add_slide(_layout(self.presentation, plan.layout))
-        if plan.background:
+        slide = self.presentation.slides.add_slide(self.layouts[plan.layout])
+        if plan.background and self.backgrounds:
             fill = slide.background.fill
             fill.solid()
             fill.fore_color.rgb = _rgb(plan.background)
@@ -188,13 +188,74 @@ class _SlideWriter:
 _DEFAULT_NOTES_INSETS = Insets(7.2, 3.6, 7.2, 3.6)
 
 
-def _layout(presentation: PresentationObject, kind: str) -> SlideLayout:
-    """The layout for a slide kind, by its name, or by its place in the default template."""
-    name, index = LAYOUTS[kind]
-    for layout in presentation.slide_layouts:
-        if layout.name == name:
-            return layout
-    return presentation.slide_layouts[index]
+def with_template(theme: Theme, repo_root: Path) -> Theme:
+    """The theme as its template.pptx (if any) changes it: the template's slide size and heading and body fonts.
+
+    The template's fonts must be installed (or their metric twins), since slide text is measured in them.
+    """
+    template = theme.find(TEMPLATE)
+    return theme if template is None else theme.with_values(_template_values(template, repo_root))
+
+
+def _template_values(template: Path, repo_root: Path) -> dict[str, dict[str, object]]:
+    presentation = Presentation(str(template))
+    values: dict[str, dict[str, object]] = {"deck": {
+        "slide_width": presentation.slide_width.inches,
+        "slide_height": presentation.slide_height.inches,
+    }}
+    fonts = _scheme_fonts(presentation)
+    for family in fonts.values():
+        try:
+            font_file(family)
+        except EnvironmentProblem as problem:
+            raise EnvironmentProblem(f"the template's theme font: {problem.message}", _shown(template, repo_root)) \
+                from None
+    if fonts:
+        values["fonts"] = fonts
+    return values
+
+
+def _scheme_fonts(presentation: PresentationObject) -> dict[str, str]:
+    """The master's theme fonts by the theme's names for them: major for headings, minor for body text."""
+    part = presentation.slide_master.part.part_related_by(RT.THEME)
+    scheme = etree.fromstring(part.blob).find(f".//{oxml.qn('a:fontScheme')}")
+    fonts: dict[str, str] = {}
+    for key, tag in (("heading", "a:majorFont"), ("body", "a:minorFont")):
+        latin = scheme.find(f"{oxml.qn(tag)}/{oxml.qn('a:latin')}") if scheme is not None else None
+        if latin is not None and latin.get("typeface"):
+            fonts[key] = latin.get("typeface")
+    return fonts
+
+
+def _shown(path: Path, repo_root: Path) -> str:
+    resolved = path.resolve()
+    return resolved.relative_to(repo_root.resolve()).as_posix() if resolved.is_relative_to(repo_root.resolve()) \
+        else str(path)
+
+
+def _remove_slides(presentation: PresentationObject) -> None:
+    """Drop the slides a template came with: the deck is only the paper's."""
+    slide_ids = presentation.slides._sldIdLst
+    for slide_id in list(slide_ids):
+        presentation.part.drop_rel(slide_id.rId)
+        slide_ids.remove(slide_id)
+
+
+def _layouts(presentation: PresentationObject, theme: Theme, template: Path | None) -> dict[str, SlideLayout]:
+    """The layout for each slide kind, by the names in the theme's ``[template]`` (case does not matter)."""
+    found: dict[str, SlideLayout] = {}
+    for master in presentation.slide_masters:
+        for layout in master.slide_layouts:
+            found.setdefault(layout.name.casefold(), layout)
+    layouts: dict[str, SlideLayout] = {}
+    for kind in ("title", "section", "content"):
+        name = str(theme.section("template")[f"{kind}_layout"])
+        if name.casefold() not in found:
+            available = ", ".join(sorted({layout.name for layout in found.values()}))
+            raise ThemeError(f"{TEMPLATE} has no layout named '{name}' (template.{kind}_layout); "
+                             f"its layouts: {available}", str(template or ""))
+        layouts[kind] = found[name.casefold()]
+    return layouts
 
 
 def _box(box: Box) -> tuple[Emu, Emu, Emu, Emu]:
