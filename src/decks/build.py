@@ -19,7 +19,6 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from functools import lru_cache
 from multiprocessing import get_context
 from pathlib import Path
 from typing import Literal
@@ -228,7 +227,8 @@ def _produce(task: Task) -> tuple[list[Diagnostic], dict]:
     from decks.resources import images, resolve_local
 
     document, diagnostics = read_paper_document(task.paper, task.kind, task.root)
-    theme = _theme(task.theme or document.meta.theme or task.config_theme, task.root / "themes")
+    # Read afresh for every output (a few small TOML files), so that `decks watch` sees theme edits.
+    theme = load_theme(task.theme or document.meta.theme or task.config_theme, task.root / "themes")
     deps: set[Path] = {task.source, *theme.files()}
     if task.kind == "handout" and task.paper.overview.is_file():
         deps.add(task.paper.overview)
@@ -265,11 +265,6 @@ def _write(task: Task, document: Document, theme: Theme, temp: Path) -> list[Dia
         document, theme, temp, repo_root=task.root, html_out=html_out, group=task.group,
         allow_remote=task.allow_remote, timestamp=timestamp,
     )
-
-
-@lru_cache(maxsize=8)
-def _theme(name: str, themes_dir: Path) -> Theme:
-    return load_theme(name, themes_dir)
 
 
 def _timestamp(source: Path, root: Path) -> int:

@@ -47,7 +47,7 @@ def write_handout(
     from decks.handout.footnotes import footnote_numbers
 
     base_dir = (repo_root / document.source).parent if document.source else repo_root
-    fonts, stylesheet, theme_diagnostics = _stylesheet(stylesheet_path(theme), repo_root)
+    fonts, stylesheet, theme_diagnostics = _stylesheet(stylesheet_path(theme), theme, repo_root)
 
     def lay_out(inline_notes: frozenset[int]) -> _Layout:
         html, diagnostics = render_document(
@@ -107,13 +107,19 @@ def _identifier(html: str, repo_root: Path) -> bytes:
     return hashlib.sha256(portable(html, repo_root).encode("utf-8")).digest()[:16]
 
 
-def _stylesheet(css_path: Path, repo_root: Path) -> tuple[Any, Any, tuple[Diagnostic, ...]]:
-    """The process's font configuration and the theme's parsed stylesheet, with its problems."""
-    return _parsed(css_path, css_path.read_text(encoding="utf-8"), repo_root)
+def _stylesheet(css_path: Path, theme: Theme, repo_root: Path) -> tuple[Any, Any, tuple[Diagnostic, ...]]:
+    """The process's font configuration and the theme's parsed stylesheet, with its problems.
+
+    Cached by the content of every stylesheet along the theme's chain, since a
+    child's ``handout.css`` may ``@import`` its parent's: a change to either
+    (say, during ``decks watch``) parses again.
+    """
+    chain = tuple(path.read_text(encoding="utf-8") for path in theme.files() if path.suffix == ".css")
+    return _parsed(css_path, css_path.read_text(encoding="utf-8"), chain, repo_root)
 
 
 @lru_cache(maxsize=8)
-def _parsed(css_path: Path, text: str, repo_root: Path) -> tuple[Any, Any, tuple[Diagnostic, ...]]:
+def _parsed(css_path: Path, text: str, _chain: tuple[str, ...], repo_root: Path) -> tuple[Any, Any, tuple[Diagnostic, ...]]:
     """Parsed once per stylesheet content: parsing and font set-up cost more than a short handout."""
     from weasyprint import CSS
 
