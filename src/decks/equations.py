@@ -27,7 +27,6 @@ from dataclasses import asdict, dataclass
 from importlib import metadata
 from pathlib import Path
 
-import cairosvg
 from lxml import etree
 
 with warnings.catch_warnings():  # ziamath 0.13 calls importlib.resources.path(), deprecated, on import
@@ -586,6 +585,8 @@ def _to_png(tex: str, display: bool, size_pt: float, dpi: int, color: str, pream
         rendered = _typeset(tex, display, size_pt, color, preamble)
         if rendered.problem:
             return {"png": "", "width_pt": 0.0, "height_pt": 0.0}
+        import cairosvg  # half a second to import (cairocffi); only a cache miss needs it
+
         png = cairosvg.svg2png(bytestring=rendered.svg.encode(),
                                output_width=round(rendered.width_pt / 72 * dpi),
                                output_height=round(rendered.height_pt / 72 * dpi))
