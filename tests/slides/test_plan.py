@@ -68,6 +68,7 @@ def test_content_too_long_continues_on_slides_with_the_same_title_and_the_contin
         "A long listing (cont.)",
         "A tall table",
         "A tall table (cont.)",
+        "A tall table (cont.)",
         "One huge paragraph",
         "One huge paragraph (cont.)",
         "One huge paragraph (cont.)",
@@ -103,7 +104,7 @@ def test_a_table_split_across_slides_repeats_its_header_row(plan):
     deck, _ = plan(crowded())
     parts = [shape for slide in part(deck, "A tall table") for shape in slide.shapes if isinstance(shape, TableShape)]
     headers = [["".join(run.text for run in cell.paras[0].runs) for cell in part.rows[0]] for part in parts]
-    assert headers == [["Name", "Value", "Comment"]] * 2
+    assert headers == [["Name", "Value", "Comment"]] * 3
     assert sum(len(part.rows) - 1 for part in parts) == 30
 
 
@@ -113,19 +114,22 @@ def test_a_long_listing_splits_between_lines_and_loses_none(plan):
     assert ["".join(run.text for run in para.runs) for para in lines] == crowded().blocks[4].code.split("\n")
 
 
-def test_a_listing_a_little_too_long_for_a_slide_shrinks_instead_of_splitting(plan, theme):
+def test_a_listing_a_little_too_long_for_a_slide_splits_evenly_in_its_own_size(plan, theme):
     code = "\n".join(f"value_{n} = compute({n})" for n in range(26))
-    deck, _ = plan(page(CodeBlock(code, "python", 2)))
-    [listing] = named(deck.slides[1], "Code")
-    assert len(deck.slides) == 2 and len(listing.paras) == 26
-    assert theme.section("deck")["min_code_size"] <= listing.paras[0].size < theme.section("deck")["code_size"]
+    deck, diagnostics = plan(page(CodeBlock(code, "python", 2)))
+    parts = [listing for slide in deck.slides[1:] for listing in named(slide, "Code")]
+    assert [len(listing.paras) for listing in parts] == [13, 13]
+    assert {para.size for listing in parts for para in listing.paras} == {theme.section("deck")["code_size"]}
+    assert diagnostics == []
 
 
-def test_a_code_line_too_wide_for_the_slide_shrinks_the_listing_to_fit_it(plan, theme):
-    deck, _ = plan(page(CodeBlock("x = " + "1 + " * 30 + "1", "python", 2)))
+def test_a_code_line_too_wide_for_the_slide_shrinks_the_listing_to_fit_it_and_says_so(plan, theme):
+    deck, diagnostics = plan(page(CodeBlock("x = " + "1 + " * 30 + "1", "python", 2)))
     [listing] = named(deck.slides[1], "Code")
     assert listing.wrap is False
     assert listing.paras[0].size < theme.section("deck")["code_size"]
+    assert diagnostics == [Diagnostic(SOURCE, 2, f"a code line is too long for the slide at 14 pt: the listing is set "
+                                                 f"at {listing.paras[0].size:g} pt")]
 
 
 def test_a_sub_heading_never_ends_a_slide(plan):
@@ -225,11 +229,15 @@ def test_planning_imports_neither_python_pptx_nor_pillow():
     assert result.stdout.strip() == "[]"
 
 
-def test_one_paragraph_a_little_too_long_for_a_slide_is_set_smaller_instead_of_cut(plan, theme):
-    deck, _ = plan(page(Paragraph((Text(" ".join([LOREM] * 13)),), 2)))
-    [text] = named(deck.slides[1], "Text")
-    assert len(deck.slides) == 2
-    assert theme.section("deck")["min_body_size"] <= text.paras[0].size < theme.section("deck")["body_size"]
+def test_one_paragraph_a_little_too_long_for_a_slide_is_cut_after_a_sentence_not_shrunk(plan, theme):
+    sentences = " ".join(f"Sentence {n}: {LOREM}." for n in range(13))
+    deck, diagnostics = plan(page(Paragraph((Text(sentences),), 2)))
+    pieces = [text for slide in deck.slides[1:] for text in texts(slide)]
+    assert len(pieces) == 2 and pieces[0].endswith(".") and pieces[1].startswith("Sentence ")
+    assert " ".join(pieces) == sentences
+    assert {para.size for slide in deck.slides[1:] for shape in named(slide, "Text") for para in shape.paras} == {
+        theme.section("deck")["body_size"]}
+    assert diagnostics == []
 
 
 def test_a_sub_heading_stays_with_the_huge_paragraph_under_it(plan):

@@ -18,7 +18,20 @@ from typing import Any, TypeVar
 
 from decks.errors import Diagnostic
 from decks.slides.measure import Measure
-from decks.slides.shapes import Box, Cell, Equation, Group, Insets, Para, Picture, Rect, Shape, TableShape, TextShape
+from decks.slides.shapes import (
+    Box,
+    Cell,
+    Equation,
+    Group,
+    Insets,
+    Para,
+    Picture,
+    Rect,
+    Run,
+    Shape,
+    TableShape,
+    TextShape,
+)
 from decks.slides.text import SLACK, line_height, para_height, para_lines, paras_height, split_para
 from decks.themes import Theme
 
@@ -42,6 +55,11 @@ class Env:
     def gap(self) -> float:
         return float(self.deck["block_gap"])
 
+    @property
+    def share(self) -> float:
+        """The least share of a slide's content height either part of a split block gets."""
+        return float(self.deck["min_split_share"])
+
     def colour(self, key: str) -> str:
         return self.theme.colour(key)
 
@@ -55,7 +73,7 @@ class Unit:
     """One piece of content; subclasses say how tall it is and how it splits, shrinks and places."""
 
     line: int
-    keep_whole = False  # rather move to the next slide (or shrink, alone) than split
+    keep_whole = False  # rather move to the next slide than split, when it fits on one
 
     def height(self, env: Env, width: float) -> float:
         raise NotImplementedError
@@ -64,15 +82,16 @@ class Unit:
         """How much taller than ``height`` it would gladly be (a figure): 0 for fixed content."""
         return 0.0
 
-    def split(self, env: Env, width: float, room: float, force: bool) -> tuple[Unit | None, list[Unit]]:
+    def split(self, env: Env, width: float, room: float, force: bool, full: float) -> tuple[Unit | None, list[Unit]]:
         """A head that fits ``room`` and the rest; ``(None, [self])`` when no head fits.
 
-        With ``force`` (the unit heads an empty slide) the head may cut a paragraph.
+        With ``force`` (the unit heads an empty slide) the head may cut a paragraph;
+        so it may when the paragraph is taller than ``full``, an empty slide's room.
         """
         return None, [self]
 
     def shrink(self, env: Env, width: float, room: float) -> Unit | None:
-        """The unit in smaller type, within the theme's limits, so that it fits ``room``; or None."""
+        """The unit in smaller type so that it fits ``room``, for a unit that cannot be split; or None."""
         return None
 
     def place(self, env: Env, box: Box) -> list[Shape]:
@@ -88,40 +107,79 @@ def fill(units: Sequence[Unit], width: float, room: float, env: Env, *, full: fl
 
     ``full`` is the height of an empty slide's area, to judge whether moving a
     unit on helps; ``force`` says this area starts a slide, so it must take something.
+    A unit that does not fit moves on whole when it fits on a slide of its own
+    (code, tables, figures) or when too little room is left to start it here;
+    else it splits, leaving the next slide at least the theme's share. Only a
+    unit that cannot be split is shrunk, and that is reported.
     """
     placed: list[Unit] = []
     queue = list(units)
     used = 0.0
     while queue:
         unit = queue.pop(0)
-        space = room - used - (env.gap if placed else 0.0)
+        gap = env.gap if placed else 0.0
+        space = room - used - gap
         height = unit.height(env, width)
         if height <= space + EPSILON:
-            used += (env.gap if placed else 0.0) + height
+            used += gap + height
             placed.append(unit)
             continue
         must = force and not _holds_content(placed)
-        if unit.keep_whole and not must and _fits_alone(unit, env, width, full):
+        moves = (unit.keep_whole and height <= full + EPSILON) or space < env.share * full
+        if not must and moves:
             queue.insert(0, unit)
             break
-        smaller = unit.shrink(env, width, space) if unit.keep_whole and must else None
-        if smaller is not None:
-            used += (env.gap if placed else 0.0) + smaller.height(env, width)
-            placed.append(smaller)
-            continue
-        head, tail = unit.split(env, width, space, must)
+        head, tail = unit.split(env, width, space, must, full)
         if head is not None:
+            head, tail = _balanced(unit, (head, tail), queue, env, width, space, must, full)
             placed.append(head)
             queue[0:0] = tail
             break
-        if must:
-            env.warn(unit.line, "this content is too big for one slide even in the smallest type the theme allows")
-            placed.append(unit)
-            continue
-        queue.insert(0, unit)
-        break
+        if not must:
+            queue.insert(0, unit)
+            break
+        placed.append(_forced(unit, env, width, space))
+        used += gap + placed[-1].height(env, width)
     _keep_with_next(placed, queue)
-    return placed, queue
+    return placed, _with_parents(placed, queue, env)
+
+
+def _balanced(unit: Unit, parts: tuple[Unit, list[Unit]], queue: list[Unit], env: Env, width: float, space: float,
+              must: bool, full: float) -> tuple[Unit, list[Unit]]:
+    """The split moved earlier when the next slide would be nearly empty (less than the theme's share of a slide).
+
+    The two slides then hold about the same: the last two parts of a long list,
+    listing or table are even, not a full slide and a few lines.
+    """
+    head, tail = parts
+    rest = stack_height(env, [*tail, *queue], width)
+    if rest >= env.share * full - EPSILON:
+        return head, tail
+    want = (head.height(env, width) + rest) / 2
+    better, others = unit.split(env, width, space - (want - rest), must, full)
+    return (better, others) if better is not None else (head, tail)
+
+
+def _forced(unit: Unit, env: Env, width: float, space: float) -> Unit:
+    """A unit that heads a slide, cannot be split and does not fit: shrunk within limits, reported either way.
+
+    (Only an equation may go below the theme's smallest size: a formula has no smaller form.)
+    """
+    kind = getattr(_inner(unit), "kind", "content")
+    smaller = unit.shrink(env, width, space)
+    if smaller is not None:
+        old, new = (getattr(_inner(each), "size", 0.0) for each in (unit, smaller))
+        env.warn(unit.line, f"this {kind} is too tall for a slide and cannot be split: it is set at {new:g} pt "
+                            f"instead of {old:g} pt")
+        return smaller
+    env.warn(unit.line, f"this {kind} is too tall for a slide even in the smallest type the theme allows "
+                        "and cannot be split: it runs past the foot of the slide")
+    return unit
+
+
+def _inner(unit: Unit) -> Unit:
+    """The unit itself, or the one an Indented unit wraps."""
+    return unit.unit if isinstance(unit, Indented) else unit
 
 
 def stack(units: Sequence[Unit], width: float, height: float, env: Env) -> list[tuple[Unit, float]]:
@@ -155,18 +213,13 @@ def _holds_content(placed: list[Unit]) -> bool:
     return any(not (isinstance(unit, TextUnit) and all(p.keep_with_next for p in unit.paras)) for unit in placed)
 
 
-def _fits_alone(unit: Unit, env: Env, width: float, full: float) -> bool:
-    return unit.height(env, width) <= full + EPSILON or unit.shrink(env, width, full) is not None
-
-
 def _keep_with_next(placed: list[Unit], queue: list[Unit]) -> None:
-    """Move trailing sub-headings and lead-ins to the next slide, with the content they announce."""
+    """Move what announces the next slide's content there with it: sub-headings, lead-ins, and list
+    items whose nested items or blocks all open the next slide (a parent alone at a slide's foot)."""
     if not queue or not placed or not isinstance(placed[-1], TextUnit):
         return
     paras = placed[-1].paras
-    keep = len(paras)
-    while keep and paras[keep - 1].keep_with_next:
-        keep -= 1
+    keep = _announcing(paras, _opening_depth(queue[0]))
     if keep == len(paras) or (keep == 0 and len(placed) == 1):
         return
     moving = paras[keep:]
@@ -180,6 +233,82 @@ def _keep_with_next(placed: list[Unit], queue: list[Unit]) -> None:
         queue.insert(0, TextUnit(moving, queue[0].line))
 
 
+def _announcing(paras: Sequence[Para], depth: float) -> int:
+    """Where the trailing paragraphs that announce what follows start: sub-headings, lead-ins, and the
+    list items that what follows (at ``depth``) is nested in."""
+    keep = len(paras)
+    while keep:
+        para = paras[keep - 1]
+        start = para.margin - para.hanging
+        if not para.keep_with_next and (para.bullet is None or start >= depth - EPSILON):
+            break
+        depth = min(depth, start)
+        keep -= 1
+    return keep
+
+
+def _opening_depth(unit: Unit) -> float:
+    """How deep in a list the next slide starts: 0 outside lists, and for the rest of a cut paragraph."""
+    if isinstance(unit, TextUnit) and unit.paras and unit.paras[0].cut:
+        return 0.0
+    return _indent_of(unit)
+
+
+def _with_parents(placed: list[Unit], queue: list[Unit], env: Env) -> list[Unit]:
+    """The units left over, headed by the list items whose children they start with, marked as continued.
+
+    A nested item (or an item's code, or the rest of a cut item) that opens a
+    continuation slide would lose its context: its parent items, already shown,
+    are repeated above it with the theme's continuation marker.
+    """
+    if not queue:
+        return queue
+    first = queue[0]
+    shown = [para for unit in placed for para in _list_paras(unit)]
+    depth = _indent_of(first)
+    if isinstance(first, TextUnit) and first.paras and first.paras[0].cut and shown:
+        depth = shown[-1].margin - shown[-1].hanging  # the rest of a cut item: its parents are above its head
+    parents: list[Para] = []
+    for para in reversed(shown):
+        if depth <= EPSILON:
+            break
+        start = para.margin - para.hanging
+        if start >= depth - EPSILON:
+            continue
+        if para.bullet is None:
+            break
+        parents.insert(0, _marked(para, env))
+        depth = start
+    if not parents:
+        return queue
+    if isinstance(first, TextUnit):
+        return [TextUnit((*parents, *first.paras), first.line), *queue[1:]]
+    return [TextUnit(tuple(parents), first.line), *queue]
+
+
+def _indent_of(unit: Unit) -> float:
+    """Where a unit's list marker (or its text, for an item's further blocks) sits: 0 outside lists."""
+    if isinstance(unit, Indented):
+        return unit.indent
+    if isinstance(unit, TextUnit) and unit.paras:
+        return unit.paras[0].margin - unit.paras[0].hanging
+    return 0.0
+
+
+def _list_paras(unit: Unit) -> tuple[Para, ...]:
+    return unit.paras if isinstance(unit, TextUnit) else ()
+
+
+def _marked(para: Para, env: Env) -> Para:
+    """A repeated parent item: the same text and marker, the continuation mark after it, never a slide's last line."""
+    mark = f" {env.deck['continuation']}"
+    runs = para.runs
+    if not runs or runs[-1].text != mark:
+        last = runs[-1] if runs else Run("", para.font, para.size, env.colour("muted"))
+        runs = (*runs, Run(mark, last.font, last.size, env.colour("muted"), bold=last.bold))
+    return replace(para, runs=runs, keep_with_next=True, cut=False)
+
+
 # ---------------------------------------------------------------- text
 
 
@@ -189,59 +318,78 @@ class TextUnit(Unit):
 
     paras: tuple[Para, ...]
     line: int = 0
+    kind = "text"
 
     def height(self, env: Env, width: float) -> float:
         return paras_height(self.paras, width, env.measure)
 
-    def split(self, env: Env, width: float, room: float, force: bool) -> tuple[Unit | None, list[Unit]]:
-        parts = split_paras(self.paras, width, room, env, force)
+    def split(self, env: Env, width: float, room: float, force: bool, full: float) -> tuple[Unit | None, list[Unit]]:
+        parts = split_paras(self.paras, width, room, env, force, full)
         if parts is None:
             return None, [self]
         head, tail = parts
         return TextUnit(head, self.line), [TextUnit(tail, self.line)] if tail else []
 
     def place(self, env: Env, box: Box) -> list[Shape]:
-        return [TextShape(box, renumber(self.paras), name="Text")]
+        return [TextShape(box, flush(renumber(self.paras)), name="Text")]
 
 
-def split_paras(paras: tuple[Para, ...], width: float, room: float, env: Env, force: bool
+def flush(paras: tuple[Para, ...]) -> tuple[Para, ...]:
+    """The paragraphs with no space above the first: its box starts where its text does.
+
+    Heights leave that space out (``paras_height``); viewers differ on whether they add it.
+    """
+    return (replace(paras[0], space_before=0.0), *paras[1:]) if paras else paras
+
+
+def split_paras(paras: tuple[Para, ...], width: float, room: float, env: Env, force: bool, full: float
                 ) -> tuple[tuple[Para, ...], tuple[Para, ...]] | None:
     """Paragraphs cut where ``room`` runs out, never after a sub-heading; None if none fits.
 
-    With ``force`` and no whole paragraph fitting (after any sub-headings), that
-    paragraph is set smaller within the theme's limits, or else cut between lines.
+    A list item moves on with its children when they would be parted at little
+    cost. With no whole paragraph fitting (after any sub-headings), that paragraph
+    is cut between sentences or lines when it heads a slide (``force``) or is too
+    tall for any slide (taller than ``full``).
     """
+    heights = [para_height(para, width, env.measure) - (para.space_before if i == 0 else 0.0)
+               for i, para in enumerate(paras)]
     used = 0.0
     count = 0
-    for index, para in enumerate(paras):
-        height = para_height(para, width, env.measure) - (para.space_before if index == 0 else 0.0)
+    for height in heights:
         if used + height > room + EPSILON:
             break
         used += height
         count += 1
-    keep = count
-    while keep and paras[keep - 1].keep_with_next:
-        keep -= 1
-    if keep:
-        return paras[:keep], (replace(paras[keep], space_before=0.0), *paras[keep + 1 :])
-    if not force:
-        return None
-    lead, target = paras[:count], paras[count]
+    target = paras[count]
+    keep = _announcing(paras[:count], target.margin - target.hanging)
     space = room - used - (target.space_before if count else 0.0)
-    smaller = None if target.cut else _shrunk_to_fit(target, width, space, env)
-    if smaller is not None or len(para_lines(target, width, env.measure)) == 1:
-        return (*lead, smaller or target), paras[count + 1 :]
+    too_tall = para_height(target, width, env.measure) > full + EPSILON  # it will be cut anyway: fill this slide
+    if keep and not (too_tall and space >= 2 * line_height(target, env.measure)):
+        keep = _with_children(paras, heights, keep, env.share * full)
+        return paras[:keep], paras[keep:]
+    if not (force or too_tall):
+        return None
+    if len(para_lines(target, width, env.measure)) == 1:
+        return (*paras[: count + 1],), paras[count + 1 :]
     head, tail = split_para(target, width, env.measure, space)
-    return (*lead, head), (tail, *paras[count + 1 :])
+    return (*paras[:count], head), (tail, *paras[count + 1 :])
 
 
-def _shrunk_to_fit(para: Para, width: float, room: float, env: Env) -> Para | None:
-    """A paragraph too tall for a whole slide in smaller type, not below the theme's minimum; or None."""
-    return first_fitting(
-        smaller_sizes(para.size, float(env.deck["min_body_size"])),
-        lambda size: resized((para,), size / para.size)[0],
-        lambda smaller: para_height(smaller, width, env.measure) - smaller.space_before <= room + EPSILON,
-    )
+def _with_children(paras: tuple[Para, ...], heights: list[float], keep: int, least: float) -> int:
+    """Where to cut instead of ``keep``: before the parent of a nested item that would open the next slide.
+
+    Only when that moves no more than ``least`` points of text to the next slide.
+    """
+    if keep >= len(paras):
+        return keep
+    depth = paras[keep].margin - paras[keep].hanging
+    for index in range(keep - 1, 0, -1):
+        para = paras[index]
+        start = para.margin - para.hanging
+        if start < depth - EPSILON:
+            moved = sum(heights[index:keep])
+            return index if para.bullet is not None and moved <= least + EPSILON else keep
+    return keep
 
 
 def smaller_sizes(size: float, smallest: float) -> list[float]:
@@ -299,7 +447,11 @@ def resized(paras: tuple[Para, ...], factor: float) -> tuple[Para, ...]:
 
 @dataclass(frozen=True)
 class CodeUnit(Unit):
-    """A code listing: one paragraph per line; shrinks to fit its longest line, then wraps."""
+    """A code listing: one paragraph per line; shrinks to fit its longest line, then wraps.
+
+    Its parts on continuation slides keep the whole listing's ``widest``, so
+    every part is set in the same size.
+    """
 
     lines: tuple[Para, ...]
     size: float
@@ -307,13 +459,14 @@ class CodeUnit(Unit):
     line: int = 0
     wrap: bool = False
     keep_whole = True
+    kind = "code listing"
 
     def height(self, env: Env, width: float) -> float:
         code = self._fitted(env, width)
         pad = float(env.deck["code_padding"])
         return 2 * pad + code._lines_height(env, width - 2 * pad)
 
-    def split(self, env: Env, width: float, room: float, force: bool) -> tuple[Unit | None, list[Unit]]:
+    def split(self, env: Env, width: float, room: float, force: bool, full: float) -> tuple[Unit | None, list[Unit]]:
         code = self._fitted(env, width)
         pad = float(env.deck["code_padding"])
         inner = width - 2 * pad
@@ -324,9 +477,12 @@ class CodeUnit(Unit):
             if used > room - 2 * pad + EPSILON:
                 break
             count += 1
-        if count < (1 if force else min(3, len(code.lines))):
+        count = _blank_before(self.lines, count)
+        head = _trimmed(self.lines[:count])
+        tail = _trimmed(self.lines[count:])
+        if len(head) < (1 if force else min(3, len(self.lines))):
             return None, [self]
-        return replace(code, lines=code.lines[:count]), [replace(code, lines=code.lines[count:])]
+        return replace(self, lines=head), [replace(self, lines=tail)] if tail else []
 
     def shrink(self, env: Env, width: float, room: float) -> Unit | None:
         return first_fitting(
@@ -338,7 +494,11 @@ class CodeUnit(Unit):
     def place(self, env: Env, box: Box) -> list[Shape]:
         code = self._fitted(env, box.w)
         if code.wrap:
-            env.warn(self.line, "a code line is too long for the slide even in the smallest code size; it wraps")
+            env.warn(self.line, f"a code line is too long for the slide even at {code.size:g} pt, the smallest code "
+                                "size the theme allows: the listing is set at that size and its long lines wrap")
+        elif code.size < self.size:
+            env.warn(self.line, f"a code line is too long for the slide at {self.size:g} pt: "
+                                f"the listing is set at {code.size:g} pt")
         pad = float(env.deck["code_padding"])
         return [
             TextShape(box, code.lines, name="Code", fill=env.colour("code_background"),
@@ -351,13 +511,20 @@ class CodeUnit(Unit):
         return replace(self, lines=resized(self.lines, factor), size=size, widest=self.widest * factor)
 
     def _fitted(self, env: Env, width: float) -> CodeUnit:
-        """This listing in the largest size (not below the minimum) at which its longest line fits."""
+        """This listing in the largest size (not below the minimum) at which its longest line fits.
+
+        If even that is too wide, the lines wrap, their continuations indented.
+        """
         inner = width - 2 * float(env.deck["code_padding"]) - SLACK
         if self.widest <= inner or self.wrap:
             return self
         size = max(float(env.deck["min_code_size"]), math.floor(2 * self.size * inner / self.widest) / 2)
         code = self.resized(size) if size < self.size else self
-        return code if code.widest <= inner + EPSILON else replace(code, wrap=True)
+        if code.widest <= inner + EPSILON:
+            return code
+        indent = env.measure.text_width(" " * int(env.deck["code_wrap_indent"]), code.lines[0].font, size)
+        lines = tuple(replace(para, margin=indent, hanging=indent) for para in code.lines)
+        return replace(code, wrap=True, lines=lines)
 
     def _lines_height(self, env: Env, inner: float) -> float:
         if not self.wrap:
@@ -365,12 +532,41 @@ class CodeUnit(Unit):
         return sum(para_height(para, inner, env.measure, wrap=True) for para in self.lines)
 
 
+def _blank(para: Para) -> bool:
+    return not "".join(run.text for run in para.runs).strip()
+
+
+def _blank_before(lines: tuple[Para, ...], count: int) -> int:
+    """Where to cut a listing that has room for ``count`` lines: at a blank line in the last third, if any."""
+    if count >= len(lines):
+        return count
+    for index in range(count, math.ceil(count * 2 / 3) - 1, -1):
+        if _blank(lines[index]):
+            return index
+    return count
+
+
+def _trimmed(lines: tuple[Para, ...]) -> tuple[Para, ...]:
+    """A part of a listing without the blank lines at its ends: a code box neither starts nor ends empty."""
+    start, end = 0, len(lines)
+    while start < end and _blank(lines[start]):
+        start += 1
+    while end > start and _blank(lines[end - 1]):
+        end -= 1
+    return lines[start:end]
+
+
 # ---------------------------------------------------------------- tables
 
 
 @dataclass(frozen=True)
 class TableUnit(Unit):
-    """A table: the first row is the header, repeated on every slide the table continues on."""
+    """A table: the first row is the header, repeated on every slide the table continues on.
+
+    A table too wide for the slide (a column narrower than its longest word) is
+    set smaller, within the theme's limits; its parts keep the whole table's
+    column widths, so every part is set in the same size.
+    """
 
     rows: tuple[tuple[Para, ...], ...]
     size: float
@@ -378,12 +574,13 @@ class TableUnit(Unit):
     least: tuple[float, ...]  # each column's longest word, at ``size``
     line: int = 0
     keep_whole = True
+    kind = "table"
 
     def height(self, env: Env, width: float) -> float:
-        return sum(self._row_heights(env, width))
+        return sum(self._fitted(env, width)._row_heights(env, width))
 
-    def split(self, env: Env, width: float, room: float, force: bool) -> tuple[Unit | None, list[Unit]]:
-        heights = self._row_heights(env, width)
+    def split(self, env: Env, width: float, room: float, force: bool, full: float) -> tuple[Unit | None, list[Unit]]:
+        heights = self._fitted(env, width)._row_heights(env, width)
         used = heights[0]
         count = 0
         for height in heights[1:]:
@@ -398,17 +595,25 @@ class TableUnit(Unit):
 
     def shrink(self, env: Env, width: float, room: float) -> Unit | None:
         return first_fitting(
-            smaller_sizes(self.size, float(env.deck["min_table_size"])),
+            smaller_sizes(self._fitted(env, width).size, float(env.deck["min_table_size"])),
             self.resized,
             lambda smaller: smaller.height(env, width) <= room + EPSILON,
         )
 
     def place(self, env: Env, box: Box) -> list[Shape]:
-        widths = self.column_widths(env, box.w)
-        heights = self._row_heights(env, box.w)
+        table = self._fitted(env, box.w)
+        if not table._words_fit(env, box.w):
+            env.warn(self.line, f"a table with {len(self.natural)} columns is too wide for the slide even at "
+                                f"{table.size:g} pt, the smallest table size the theme allows: "
+                                "it is set at that size and long words break inside their cells")
+        elif table.size < self.size:
+            env.warn(self.line, f"a table with {len(self.natural)} columns is too wide for the slide at "
+                                f"{self.size:g} pt: it is set at {table.size:g} pt")
+        widths = table.column_widths(env, box.w)
+        heights = table._row_heights(env, box.w)
         pad = float(env.deck["cell_padding"])
         rows = []
-        for index, row in enumerate(self.rows):
+        for index, row in enumerate(table.rows):
             if index == 0:
                 fill = env.colour("table_header_background")
             else:
@@ -417,6 +622,18 @@ class TableUnit(Unit):
         table_box = Box(box.x, box.y, sum(widths), sum(heights))
         return [TableShape(table_box, tuple(widths), tuple(heights), tuple(rows), env.colour("table_border"),
                            float(env.deck["border_width"]), Insets(pad, pad / 2, pad, pad / 2))]
+
+    def _fitted(self, env: Env, width: float) -> TableUnit:
+        """The table in the largest size (not below the minimum) at which every column holds its longest word."""
+        if self._words_fit(env, width):
+            return self
+        smaller = first_fitting(smaller_sizes(self.size, float(env.deck["min_table_size"])), self.resized,
+                                lambda table: table._words_fit(env, width))
+        return smaller or self.resized(float(env.deck["min_table_size"]))
+
+    def _words_fit(self, env: Env, width: float) -> bool:
+        pad = 2 * float(env.deck["cell_padding"]) + SLACK
+        return sum(self.least) + pad * len(self.least) <= width + EPSILON
 
     def resized(self, size: float) -> TableUnit:
         factor = size / self.size
@@ -483,6 +700,7 @@ class FigureUnit(Unit):
     caption: tuple[Para, ...] = ()
     line: int = 0
     top: bool = False  # beside text: level with the text's top, not centred in the room
+    kind = "figure"
 
     def height(self, env: Env, width: float) -> float:
         least = float(env.deck["min_figure_height"]) * POINTS_PER_INCH
@@ -523,18 +741,22 @@ class EquationUnit(Unit):
     size: float
     line: int = 0
     keep_whole = True
+    kind = "equation"
 
     def height(self, env: Env, width: float) -> float:
         return self._typeset(env, width).height
 
     def shrink(self, env: Env, width: float, room: float) -> Unit | None:
-        """Smaller type, even below the theme's minimum: a formula cannot be split (``place`` reports it)."""
+        """Smaller type, even below the theme's minimum: a formula cannot be split (``fill`` reports it)."""
         return replace(self, size=max(1.0, math.floor(2 * self.size * room / self.height(env, width)) / 2))
 
     def place(self, env: Env, box: Box) -> list[Shape]:
-        if self.size < float(env.deck["min_body_size"]):
-            env.warn(self.line, "an equation is set smaller than the theme's smallest body size to fit on a slide")
         info = self._typeset(env, box.w)
+        if info.size < self.size:
+            below = info.size < float(env.deck["min_body_size"])
+            env.warn(self.line, f"an equation is too wide for the slide at {self.size:g} pt: it is set at "
+                                f"{info.size:g} pt" + (", below the theme's smallest text size; break it into lines"
+                                                       if below else ""))
         equation_box = Box(box.x + (box.w - info.width) / 2, box.y + (box.h - info.height) / 2, info.width, info.height)
         return [Equation(equation_box, info.key, info.omml, self.tex, info.size)]
 
@@ -568,6 +790,7 @@ class FramedUnit(Unit):
     border: str
     least: float  # points: the box is at least this tall, like the picture it replaces
     line: int = 0
+    kind = "missing image's box"
 
     def height(self, env: Env, width: float) -> float:
         pad = float(env.deck["callout_padding"])
@@ -588,13 +811,14 @@ class CalloutUnit(Unit):
     fill: str
     bar: str
     line: int = 0
+    kind = "call-out"
 
     def height(self, env: Env, width: float) -> float:
         return paras_height(self.paras, self._inner(env, width), env.measure) + 2 * float(env.deck["callout_padding"])
 
-    def split(self, env: Env, width: float, room: float, force: bool) -> tuple[Unit | None, list[Unit]]:
+    def split(self, env: Env, width: float, room: float, force: bool, full: float) -> tuple[Unit | None, list[Unit]]:
         pad = float(env.deck["callout_padding"])
-        parts = split_paras(self.paras, self._inner(env, width), room - 2 * pad, env, force)
+        parts = split_paras(self.paras, self._inner(env, width), room - 2 * pad, env, force, full - 2 * pad)
         if parts is None:
             return None, [self]
         head, tail = parts
@@ -603,7 +827,7 @@ class CalloutUnit(Unit):
     def place(self, env: Env, box: Box) -> list[Shape]:
         pad = float(env.deck["callout_padding"])
         bar = float(env.deck["callout_bar_width"])
-        text = TextShape(Box(box.x + bar, box.y, box.w - bar, box.h), renumber(self.paras), name="Call-out",
+        text = TextShape(Box(box.x + bar, box.y, box.w - bar, box.h), flush(renumber(self.paras)), name="Call-out",
                          fill=self.fill, insets=Insets(pad, pad, pad, pad))
         return [Group((Rect(Box(box.x, box.y, bar, box.h), self.bar, name="Call-out bar"), text), name="Call-out")]
 
@@ -632,8 +856,8 @@ class Indented(Unit):
     def grow(self, env: Env, width: float) -> float:
         return self.unit.grow(env, width - self.indent)
 
-    def split(self, env: Env, width: float, room: float, force: bool) -> tuple[Unit | None, list[Unit]]:
-        head, tail = self.unit.split(env, width - self.indent, room, force)
+    def split(self, env: Env, width: float, room: float, force: bool, full: float) -> tuple[Unit | None, list[Unit]]:
+        head, tail = self.unit.split(env, width - self.indent, room, force, full)
         indented = Indented(head, self.indent, self.line) if head else None
         return indented, [Indented(unit, self.indent, self.line) for unit in tail]
 
@@ -657,6 +881,7 @@ class ColumnsUnit(Unit):
     weights: tuple[float, ...]
     line: int = 0
     collapse: bool = False
+    kind = "set of columns"
 
     def height(self, env: Env, width: float) -> float:
         return max(stack_height(env, column, w) for column, w in self._columns(env, width))
@@ -666,11 +891,11 @@ class ColumnsUnit(Unit):
                       for column, w in self._columns(env, width))
         return max(tallest - self.height(env, width), 0.0)
 
-    def split(self, env: Env, width: float, room: float, force: bool) -> tuple[Unit | None, list[Unit]]:
+    def split(self, env: Env, width: float, room: float, force: bool, full: float) -> tuple[Unit | None, list[Unit]]:
         heads: list[tuple[Unit, ...]] = []
         tails: list[tuple[Unit, ...]] = []
         for column, w in self._columns(env, width):
-            head, tail = fill(column, w, room, env, full=room, force=force)
+            head, tail = fill(column, w, room, env, full=full, force=force)
             heads.append(tuple(head))
             tails.append(tuple(tail))
         if not any(heads) or not any(tails):

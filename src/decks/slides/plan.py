@@ -16,6 +16,7 @@ from decks.errors import Diagnostic
 from decks.model import Block, Footnote, FootnoteRef, Inline, Link, Meta, Paragraph, Slide, Text, plain_text
 from decks.slides.content import Style, Styler
 from decks.slides.fit import (
+    EPSILON,
     POINTS_PER_INCH,
     ColumnsUnit,
     Env,
@@ -196,6 +197,9 @@ class _Planner:
         body_height = paras_height(body, width, self.env.measure)
         block = title_height + (gap + body_height if body else 0.0)
         top = max(self.margin_top + above + bar_height, (self.height - block) / 2)
+        if top + block > self.height - self.margin_bottom + EPSILON:
+            self.env.warn(line, f"the {layout} slide's text is too long for the slide and runs past its foot; "
+                                "shorten the title, subtitle or author list")
         bar = Rect(Box(left, top - above - bar_height, float(self.deck["accent_bar_width"]) * POINTS_PER_INCH,
                        bar_height), self.env.colour("accent"), name="Accent")
         title_shape = TextShape(Box(left, top, width, title_height), (title,), name="Title", anchor="b")
@@ -211,7 +215,7 @@ class _Planner:
         remaining = units
         while True:
             shown = title if not plans else (*title, Text(f" {self.deck['continuation']}"))
-            title_shape, rule, area = self._frame(shown)
+            title_shape, rule, area = self._frame(shown, line)
             content = self._side_by_side(remaining) if not plans else remaining
             shapes, remaining = self._fill(content, area)
             plans.append(SlidePlan("content", title_shape, (rule, *shapes), () if len(plans) else notes, line=line))
@@ -220,16 +224,24 @@ class _Planner:
 
     # ------------------------------------------------------------ content slides
 
-    def _frame(self, title: tuple[Inline, ...]) -> tuple[TextShape, Rect, Box]:
-        """The title box, the rule under it and the content area left below."""
+    def _frame(self, title: tuple[Inline, ...], line: int) -> tuple[TextShape, Rect, Box]:
+        """The title box, the rule under it and the content area left below.
+
+        A title longer than two lines is set smaller, within the theme's limit, and that is reported.
+        """
         width = self.width - 2 * self.margin_x
         size = float(self.deck["title_size"])
         smallest = float(self.deck["min_title_size"])
         style = Style(self.heading_font, size, self.env.colour("heading"), bold=self.bold)
         para = self._para(title, style)
         while size > smallest and len(para_lines(para, width, self.env.measure)) > 2:
-            size -= 2.0
+            size = max(size - 2.0, smallest)
             para = self._para(title, replace(style, size=size))
+        lines = len(para_lines(para, width, self.env.measure))
+        if size < float(self.deck["title_size"]):
+            kept = "on two lines" if lines <= 2 else f"on {lines} lines, still more than two"
+            self.env.warn(line, f"the slide title is too long for two lines at {style.size:g} pt: "
+                                f"it is set at {size:g} pt, {kept}")
         height = paras_height((para,), width, self.env.measure)
         title_shape = TextShape(Box(self.margin_x, self.margin_top, width, height), (para,), name="Title", anchor="b")
         rule_y = self.margin_top + height + float(self.deck["title_rule_gap"])
@@ -291,7 +303,8 @@ class _Planner:
     # ------------------------------------------------------------ shared
 
     def _notes(self, blocks: tuple[Block, ...]) -> list[Para]:
-        style = Style(self.body_font, float(self.deck["notes_size"]), self.env.colour("text"))
+        """Speaker notes in the notes page's own text colour: that page is white whatever the slides' background."""
+        style = Style(self.body_font, float(self.deck["notes_size"]), "")
         return self.styler.paras(blocks, style)
 
     def _para(self, inlines: tuple[Inline, ...], style: Style) -> Para:

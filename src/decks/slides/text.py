@@ -15,6 +15,7 @@ from decks.slides.shapes import LINE_BREAK, Para, Run
 
 _BREAKS = re.compile(r"[^ /-]*(?:[/-]+ *| +)|[^ /-]+")  # a line may break after spaces, hyphens and slashes
 SLACK = 1.0  # points: a line must fit with this to spare, so rounding in a viewer never wraps it
+_SENTENCE_END = re.compile(r"[.!?][)\]\"'\u201d\u2019]* +")  # where a paragraph cut across slides reads best
 
 
 def line_height(para: Para, measure: Measure) -> float:
@@ -27,7 +28,7 @@ def para_lines(para: Para, width: float, measure: Measure, *, wrap: bool = True)
     """The runs of each line of ``para`` in a box ``width`` points wide (insets already removed)."""
     available = max(width - para.margin - SLACK, 1.0)
     lines: list[list[Run]] = [[]]
-    used = 0.0
+    used = -para.hanging if para.bullet is None else 0.0  # the first line starts left of the others, or a bullet
     after_broken_link = False
     for word in _words(para.runs):
         if word[0].text == LINE_BREAK or after_broken_link:
@@ -94,7 +95,10 @@ def longest_word(para: Para, measure: Measure) -> float:
 
 
 def split_para(para: Para, width: float, measure: Measure, room: float) -> tuple[Para, Para]:
-    """``para`` cut after the lines that fit in ``room`` (one at least): the tail keeps the indent, not the bullet."""
+    """``para`` cut after the lines that fit in ``room`` (one at least): the tail keeps the margin, not the bullet.
+
+    The cut falls after a sentence in the last half of those lines when there is one, else between lines.
+    """
     wrapped = para_lines(para, width, measure)
     base = line_height(para, measure)
     count = 0
@@ -104,10 +108,31 @@ def split_para(para: Para, width: float, measure: Measure, room: float) -> tuple
         if used > room and count:
             break
         count += 1
-    head = replace(para, runs=tuple(run for line in wrapped[:count] for run in line))
-    tail_runs = tuple(run for line in wrapped[count:] for run in line)
-    tail = replace(para, runs=_lstrip(tail_runs), bullet=None, space_before=0.0, cut=True)
+    text = "".join(run.text for line in wrapped[:count] for run in line)  # lines hold no line breaks
+    earliest = sum(len(run.text) for line in wrapped[: (count + 1) // 2] for run in line)
+    ends = [match.end() for match in _SENTENCE_END.finditer(text) if match.end() > earliest]
+    head_runs, tail_runs = _cut(para.runs, ends[-1] if ends else len(text))
+    head = replace(para, runs=_rstrip(head_runs), keep_with_next=False)
+    tail = replace(para, runs=_lstrip(tail_runs), bullet=None, hanging=0.0, space_before=0.0, cut=True)
     return head, tail
+
+
+def _cut(runs: tuple[Run, ...], offset: int) -> tuple[tuple[Run, ...], tuple[Run, ...]]:
+    """The runs before and after character ``offset`` of their text, line breaks not counted."""
+    head: list[Run] = []
+    tail: list[Run] = []
+    position = 0
+    for run in runs:
+        end = position + (0 if run.text == LINE_BREAK else len(run.text))
+        if end <= offset and not (run.text == LINE_BREAK and position == offset):
+            head.append(run)
+        elif position >= offset:
+            tail.append(run)
+        else:
+            head.append(replace(run, text=run.text[: offset - position]))
+            tail.append(replace(run, text=run.text[offset - position :]))
+        position = end
+    return tuple(head), tuple(tail)
 
 
 def _width(run: Run, measure: Measure) -> float:
@@ -161,6 +186,18 @@ def _merge(runs: list[Run]) -> list[Run]:
 
 
 def _lstrip(runs: tuple[Run, ...]) -> tuple[Run, ...]:
+    """The runs without the spaces and line breaks they start with."""
+    while runs and runs[0].text == LINE_BREAK:
+        runs = runs[1:]
     if runs and runs[0].text.startswith(" "):
         return (replace(runs[0], text=runs[0].text.lstrip(" ")), *runs[1:])
+    return runs
+
+
+def _rstrip(runs: tuple[Run, ...]) -> tuple[Run, ...]:
+    """The runs without the spaces and line breaks they end with."""
+    while runs and runs[-1].text == LINE_BREAK:
+        runs = runs[:-1]
+    if runs and runs[-1].text.endswith(" "):
+        return (*runs[:-1], replace(runs[-1], text=runs[-1].text.rstrip(" ")))
     return runs
