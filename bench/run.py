@@ -9,7 +9,7 @@ repository. Peers are measured on the same sources when installed, and skipped
 with a note when not:
 
     pandoc     apt-get install pandoc        (md -> pptx; md -> html, then WeasyPrint)
-    marp-cli   npm install -g @marp-team/marp-cli
+    marp-cli   npm install -g @marp-team/marp-cli   (and apt-get install chromium)
 
 Not part of the test suite: speed goals live here, never in a timed test.
 """
@@ -127,6 +127,8 @@ def measure_peers(paper: Path, runs: int) -> dict[str, float]:
         )
         figures["pandoc_handout"], _ = timed(["bash", "-c", to_pdf], paper, runs)
     if shutil.which("marp"):
+        if shutil.which("chromium"):  # marp-cli renders through a browser; Debian's chromium will do
+            os.environ.setdefault("CHROME_PATH", shutil.which("chromium"))
         figures["marp_deck"], _ = timed(["marp", "overview.md", "--pptx", "-o", str(out / "m.pptx")], paper, runs)
     shutil.rmtree(out, ignore_errors=True)
     return figures
