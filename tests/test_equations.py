@@ -5,11 +5,14 @@ from __future__ import annotations
 import io
 import json
 import re
+import shutil
 import subprocess
 import sys
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 
+import pdfplumber
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -421,3 +424,64 @@ def test_an_unreadable_cache_entry_is_typeset_again(cache):
         entry.write_text("not json", encoding="utf-8")
     equations.clear_memory_cache()
     assert typeset("x^2", display=True, size_pt=20) == first
+
+
+# ---------------------------------------------------------------- brackets, matrices and LibreOffice
+
+
+def test_a_script_after_a_closing_bracket_applies_to_the_whole_bracketed_group():
+    root = omml_tree(r"\mathrm{softmax}(x)_i + f(g(x))_k + \|x\|_2")
+    bases = [text_of(script.find(m("e"))) for script in root.iter(m("sSub"))]
+    assert bases == ["(x)", "(g(x))", "‖x‖"]
+
+
+def test_a_sum_over_a_bracketed_square_ends_at_the_plus_after_it():
+    root = omml_tree(r"\sum_j (x_j)^2 + 1")
+    nary = root.find(f".//{m('nary')}")
+    assert text_of(nary.find(m("e"))) == "(xj)2"
+    assert text_of(root.find(m("oMath"))).endswith("+1")
+
+
+def test_a_matrix_among_other_terms_grows_with_its_brackets():
+    root = omml_tree(r"A = \begin{pmatrix} a & b \\ c & d \end{pmatrix}, \quad B = \begin{bmatrix} 1 \end{bmatrix}")
+    delimiters = root.findall(f".//{m('d')}")
+    assert [d.find(f"{m('dPr')}/{m('begChr')}").get(m("val")) for d in delimiters] == ["(", "["]
+    assert all(d.find(f"{m('e')}/{m('m')}") is not None for d in delimiters)
+
+
+def test_a_script_after_a_matrix_applies_to_the_whole_matrix():
+    tex = r"A^{-1} = \begin{pmatrix} d & -b \\ -c & a \end{pmatrix}^{\top}"
+    assert check(tex) == ""
+    scripted = omml_tree(tex).findall(f".//{m('sSup')}")[-1]
+    assert scripted.find(f"{m('e')}/{m('d')}/{m('e')}/{m('m')}") is not None
+    assert text_of(scripted.find(m("sup"))) == "⊤"
+    assert typeset(tex, display=True, size_pt=20).problem == ""
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed")
+def test_libreoffice_shows_the_picture_of_an_equation_in_the_theme_colour_not_its_own_black_formula(tmp_path):
+    """LibreOffice's own OMML import draws formulas black, in its fonts, stretched to the box."""
+    from decks.markdown import read_document
+    from decks.slides.render import write_deck
+    from decks.themes import load_theme
+
+    root = Path(__file__).parents[1]
+    tex = r"\mathrm{softmax}(x)_i = \frac{e^{x_i}}{\sum_j e^{x_j}}"
+    document, _ = read_document(f"# Deck\n\n## Softmax\n\n$$\n{tex}\n$$\n", "papers/x/overview.md")
+    deck = tmp_path / "dark.pptx"
+    write_deck(document, load_theme("dark", root / "themes"), deck, repo_root=root, timestamp=0)
+    subprocess.run(["soffice", f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}", "--headless",
+                    "--convert-to", "pdf", "--outdir", str(tmp_path), str(deck)],
+                   check=True, capture_output=True, timeout=240)
+    with zipfile.ZipFile(deck) as package:
+        media = [name for name in package.namelist() if name.startswith("ppt/media/")]
+        pictures = [Image.open(io.BytesIO(package.read(name))) for name in media]
+    with pdfplumber.open(tmp_path / "dark.pdf") as pdf:
+        page = pdf.pages[1]
+        drawn = [image["srcsize"] for image in page.images]
+        assert "softmax" not in (page.extract_text() or "")
+    assert [picture.size for picture in pictures] == drawn
+    text_colour = load_theme("dark", root / "themes").colour("text")
+    colours = pictures[0].convert("RGBA").getcolors(1 << 24)
+    count, ink = max((count, colour) for count, colour in colours if colour[3] == 255)
+    assert "%02X%02X%02X" % ink[:3] == text_colour.lstrip("#").upper()

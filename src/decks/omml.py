@@ -11,6 +11,7 @@ stays within what it reads, so decks look right there too.
 
 from __future__ import annotations
 
+import copy
 import re
 from collections.abc import Iterable, Sequence
 
@@ -55,6 +56,8 @@ _SPACES = {"veryverythinmathspace": 1 / 18, "verythinmathspace": 2 / 18, "thinma
 _INVISIBLE = str.maketrans("", "", "\u2061\u2062\u2063\u2064")
 _TOKENS = frozenset({"mi", "mn", "mo", "mtext", "ms"})
 SCRIPTS = frozenset({"msub", "msup", "msubsup", "munder", "mover", "munderover"})
+_OPENING = {")": "(", "]": "[", "}": "{", "\u27e9": "\u27e8", "\u230b": "\u230a", "\u2309": "\u2308",
+            "|": "|", "\u2016": "\u2016"}  # closing bracket -> its opening one
 
 
 def omml_from_mathml(math: etree._Element, *, display: bool) -> etree._Element:
@@ -147,6 +150,48 @@ def _is_mo(element: etree._Element, chars: Iterable[str] | None = None) -> bool:
     return element.tag == "mo" and (chars is None or _text(element).strip() in chars)
 
 
+def _scripted_groups(children: Sequence[etree._Element]) -> list[etree._Element]:
+    """Siblings with ``(x)_i`` as TeX means it: the script on the bracketed group.
+
+    latex2mathml hangs the script on the closing bracket alone. As the base of an
+    ``m:sSub`` that bracket is cut off from its partner: PowerPoint edits it as a
+    subscripted ")", and LibreOffice, whose importer turns each OMML argument into a
+    braced group of its own, cannot read the formula at all. The input is not changed.
+    """
+    out: list[etree._Element] = []
+    for child in children:
+        closing = _text(child[0]).strip() if child.tag in SCRIPTS and len(child) and _is_mo(child[0]) else ""
+        start = _opening_index(out, closing) if closing in _OPENING else None
+        if start is None:
+            out.append(child)
+            continue
+        script = copy.deepcopy(child)
+        group = etree.Element("mrow")
+        group.extend(copy.deepcopy(sibling) for sibling in out[start:])
+        group.append(script[0])
+        script.insert(0, group)
+        out[start:] = [script]
+    return out
+
+
+def _opening_index(siblings: Sequence[etree._Element], closing: str) -> int | None:
+    """Where the bracket that ``closing`` closes stands among ``siblings``, counting nested pairs."""
+    opening = _OPENING[closing]
+    depth = 0
+    for index in range(len(siblings) - 1, -1, -1):
+        sibling = siblings[index]
+        if not _is_mo(sibling):
+            continue
+        text = _text(sibling).strip()
+        if text == opening and depth == 0:
+            return index
+        if text == opening:
+            depth -= 1
+        elif text == closing:
+            depth += 1
+    return None
+
+
 def space_em(width: str) -> float:
     """A MathML length in em; unknown units count as nothing."""
     if width in _SPACES:
@@ -180,6 +225,7 @@ class _Translator:
 
     def row(self, children: Sequence[etree._Element]) -> list[etree._Element]:
         """A sequence of siblings; an n-ary operator takes the terms after it as its operand."""
+        children = _scripted_groups(children)
         out: list[etree._Element] = []
         i = 0
         while i < len(children):

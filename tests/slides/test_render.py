@@ -209,7 +209,8 @@ def test_display_math_is_an_editable_equation_with_a_picture_fallback(deck):
     tree = deck.slides[10].shapes._spTree
     alternate = tree.find(f"{MC}AlternateContent")
     choice = alternate.find(f"{MC}Choice")
-    assert choice.get("Requires") == "a14"
+    assert choice.get("Requires") == "a14 m"
+    assert (choice.nsmap["a14"], choice.nsmap["m"]) == (A14.strip("{}"), M.strip("{}"))
     assert choice.find(f".//{A14}m/{M}oMathPara") is not None
     picture = alternate.find(f"{MC}Fallback/{P}pic")
     tex = r"\mathrm{softmax}(x)_i = \frac{e^{x_i}}{\sum_j e^{x_j}}"

@@ -183,11 +183,18 @@ def cell_properties(tc_pr: etree._Element, fill: str, border: str, width: float,
 
 def equation(shape_id: int, name: str, box: tuple[int, int, int, int], omml: str, size: float, tex: str,
              image_rid: str, language: str) -> etree._Element:
-    """Display math as PowerPoint stores it: an editable OMML text box, a picture as the fallback."""
+    """Display math as PowerPoint stores it: an editable OMML text box, a picture as the fallback.
+
+    The choice requires both namespaces it is written in, ``a14`` and OMML's ``m``.
+    PowerPoint understands both and edits the equation; LibreOffice matches the whole
+    attribute against its own short list (``a14``, ``p14``...), so it draws the
+    picture: its own OMML import sets every formula black (invisible on a dark
+    theme) in its own fonts, stretched to the box.
+    """
     x, y, cx, cy = box
     alternate = etree.Element(qn("mc:AlternateContent"), nsmap={"mc": _NS["mc"]})
-    choice = etree.SubElement(alternate, qn("mc:Choice"), nsmap={"a14": _NS["a14"]})
-    choice.set("Requires", "a14")
+    choice = etree.SubElement(alternate, qn("mc:Choice"), nsmap={"a14": _NS["a14"], "m": _NS["m"]})
+    choice.set("Requires", "a14 m")
     sp = etree.SubElement(choice, qn("p:sp"))
     nv = etree.SubElement(sp, qn("p:nvSpPr"))
     _non_visual(nv, shape_id, name, tex)
