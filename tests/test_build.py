@@ -141,3 +141,23 @@ def test_a_timestamp_from_source_date_epoch_is_used(repo, monkeypatch):
 
     created = Presentation(str(repo / DECK)).core_properties.created
     assert created.replace(tzinfo=timezone.utc).timestamp() == 1700000000
+
+
+def test_pdf_slides_writes_the_deck_as_a_pdf_with_one_page_per_slide_and_stable_bytes(built_repo):
+    import pypdf
+    from pptx import Presentation
+
+    slides_pdf = built_repo / PAPER / "docs" / "tiny-paper-slides.pdf"
+    assert build(built_repo, "--pdf-slides") == 0
+    first = slides_pdf.read_bytes()
+    assert len(pypdf.PdfReader(slides_pdf).pages) == len(Presentation(str(built_repo / DECK)).slides)
+    assert build(built_repo, "--pdf-slides", "--force") == 0
+    assert slides_pdf.read_bytes() == first
+
+
+def test_pdf_slides_without_libreoffice_says_how_to_install_it(repo, monkeypatch, capsys):
+    monkeypatch.setenv("PATH", str(repo))  # a PATH with no soffice on it
+    assert build(repo, "--pdf-slides") == 1
+    err = capsys.readouterr().err
+    assert "--pdf-slides needs LibreOffice" in err and "apt-get install libreoffice-impress" in err
+    assert ownership(repo / DECK) == "ours"  # the deck itself is still built

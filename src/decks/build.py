@@ -24,15 +24,16 @@ from pathlib import Path
 from typing import Literal
 
 from decks import __version__
-from decks.errors import DecksError, Diagnostic
+from decks.errors import DecksError, Diagnostic, OutputConflict
 from decks.model import Document
 from decks.outputs import install, remove_if_ours, remove_stray_temps, stamp, temp_path
 from decks.project import Paper, Project
 from decks.state import BuildState, Record, sign
 from decks.themes import Theme, load_theme
 
-Kind = Literal["deck", "handout"]
-KINDS: tuple[Kind, ...] = ("deck", "handout")
+Kind = Literal["deck", "handout", "slides"]
+KINDS: tuple[Kind, ...] = ("deck", "handout")  # what a build makes unless asked for more
+SLIDES_PDF: Kind = "slides"  # the deck as a PDF too, with --pdf-slides
 
 
 @dataclass(frozen=True)
@@ -60,11 +61,11 @@ class Task:
 
     @property
     def source(self) -> Path:
-        return self.paper.overview if self.kind == "deck" else self.paper.notes
+        return self.paper.notes if self.kind == "handout" else self.paper.overview
 
     @property
     def output(self) -> Path:
-        return self.paper.deck if self.kind == "deck" else self.paper.handout
+        return {"deck": self.paper.deck, "handout": self.paper.handout, "slides": self.paper.slides_pdf}[self.kind]
 
 
 @dataclass(frozen=True)
@@ -132,7 +133,7 @@ def clean(project: Project) -> tuple[list[str], list[str]]:
     removed, kept = [], []
     for paper in project.papers():
         remove_stray_temps(paper.docs)
-        for path in (paper.deck, paper.handout):
+        for path in (paper.deck, paper.handout, paper.slides_pdf):
             if not path.exists():
                 continue
             (removed if remove_if_ours(path) else kept).append(project.relative(path))
@@ -238,6 +239,9 @@ def _produce(task: Task) -> tuple[list[Diagnostic], dict]:
             deps.add(local)
     final = task.output
     final.parent.mkdir(parents=True, exist_ok=True)
+    if not final.parent.resolve().is_relative_to(task.root.resolve()):  # docs/ is a symlink out of the repository
+        raise OutputConflict("leads outside the repository through a symlink; decks writes only inside it",
+                             _relative(task.root, final.parent))
     temp = temp_path(final)
     try:
         diagnostics += _write(task, document, theme, temp)
@@ -257,6 +261,8 @@ def _write(task: Task, document: Document, theme: Theme, temp: Path) -> list[Dia
         from decks.slides.render import write_deck
 
         return write_deck(document, theme, temp, repo_root=task.root, timestamp=timestamp)
+    if task.kind == SLIDES_PDF:
+        return _write_slides_pdf(task, document, theme, temp, timestamp)
     from decks.handout.pdf import write_handout
 
     html_out = task.root / "build" / "html" / f"{task.paper.name}-handout.html"
@@ -265,6 +271,21 @@ def _write(task: Task, document: Document, theme: Theme, temp: Path) -> list[Dia
         document, theme, temp, repo_root=task.root, html_out=html_out, group=task.group,
         allow_remote=task.allow_remote, timestamp=timestamp,
     )
+
+
+def _write_slides_pdf(task: Task, document: Document, theme: Theme, temp: Path, timestamp: int) -> list[Diagnostic]:
+    """The deck, written to a scratch file, then turned into PDF by LibreOffice."""
+    import tempfile
+
+    from decks.slides.export import export_pdf, soffice
+    from decks.slides.render import write_deck
+
+    soffice()  # before any work: say at once when LibreOffice is missing
+    with tempfile.TemporaryDirectory(prefix="decks-slides-") as scratch:
+        deck = Path(scratch, task.paper.deck.name)
+        diagnostics = write_deck(document, theme, deck, repo_root=task.root, timestamp=timestamp)
+        export_pdf(deck, temp, timestamp=timestamp)
+    return diagnostics
 
 
 def _timestamp(source: Path, root: Path) -> int:

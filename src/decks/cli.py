@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TextIO
 
 from decks import __version__
-from decks.build import KINDS, Options, Outcome, Reporter, build, clean, status
+from decks.build import KINDS, SLIDES_PDF, Options, Outcome, Reporter, build, clean, status
 from decks.errors import DecksError
 from decks.project import load_project
 
@@ -59,6 +59,9 @@ def _parser() -> argparse.ArgumentParser:
                            help="build in N worker processes (default: one per CPU)")
     build_cmd.add_argument("--theme", default="", metavar="NAME", help="use this theme for every paper")
     build_cmd.add_argument("--only", choices=KINDS, help="build only decks or only handouts")
+    build_cmd.add_argument("--pdf-slides", action="store_true",
+                           help="also write each deck as a PDF (papers/<paper>/docs/<paper>-slides.pdf), "
+                           "through LibreOffice")
     build_cmd.add_argument("--allow-remote", action="store_true",
                            help="let handouts fetch http(s) images and styles (off by default: no network)")
     build_cmd.add_argument("-q", "--quiet", action="store_true", help="print only problems and the failure summary")
@@ -110,7 +113,7 @@ def _build(project, args: argparse.Namespace) -> int:
         jobs=args.jobs,
         theme=args.theme,
         allow_remote=args.allow_remote,
-        kinds=(args.only,) if args.only else KINDS,
+        kinds=((args.only,) if args.only else KINDS) + ((SLIDES_PDF,) if args.pdf_slides else ()),
         debug=args.debug,
     )
     if args.theme:
@@ -242,13 +245,15 @@ class ConsoleReporter(Reporter):
         papers: dict[str, dict[str, Outcome]] = {}
         for outcome in outcomes:
             papers.setdefault(outcome.paper, {})[outcome.kind] = outcome
+        columns = KINDS + ((SLIDES_PDF,) if any(o.kind == SLIDES_PDF for o in outcomes) else ())
         width = max(len(name) for name in papers)
-        self.stream.write(f"\n{'paper':<{width}}  {'deck':<8}  {'handout':<8}  {'time':>6}  warnings\n")
+        head = "".join(f"{'slides pdf' if k == SLIDES_PDF else k:<12}" for k in columns)
+        self.stream.write(f"\n{'paper':<{width}}  {head}{'time':>6}  warnings\n")
         for name, kinds in papers.items():
-            cells = [kinds[k].status if k in kinds else "-" for k in KINDS]
+            cells = "".join(f"{kinds[k].status if k in kinds else '-':<12}" for k in columns)
             seconds = sum(o.seconds for o in kinds.values())
             warnings = sum(len(o.diagnostics) for o in kinds.values())
-            self.stream.write(f"{name:<{width}}  {cells[0]:<8}  {cells[1]:<8}  {seconds:>5.1f}s  {warnings}\n")
+            self.stream.write(f"{name:<{width}}  {cells}{seconds:>5.1f}s  {warnings}\n")
 
     def _line(self, text: str) -> None:
         self._clear()

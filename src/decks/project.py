@@ -48,6 +48,11 @@ class Paper:
     def handout(self) -> Path:
         return self.docs / f"{self.name}-handout.pdf"
 
+    @property
+    def slides_pdf(self) -> Path:
+        """The deck as a PDF, for sharing (``decks build --pdf-slides``)."""
+        return self.docs / f"{self.name}-slides.pdf"
+
 
 @dataclass(frozen=True)
 class Project:
