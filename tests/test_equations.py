@@ -17,7 +17,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lxml import etree
-from PIL import Image
+from PIL import Image, ImageChops
 
 from decks import equations
 from decks.equations import check, to_omml, to_png, to_unicode, typeset
@@ -156,6 +156,49 @@ def test_an_inline_fraction_is_smaller_than_a_display_one():
 
 def test_the_svg_has_no_ids_to_clash_when_a_page_holds_many_formulas():
     assert " id=" not in typeset(r"\sum_i x_i", display=True, size_pt=20).svg
+
+
+def test_the_glyphs_of_a_formula_are_one_path_whose_mirrored_curves_are_written_short():
+    svg = etree.fromstring(typeset(r"\sum_{i=1}^{n} \frac{a_i}{b_i}", display=True, size_pt=20).svg.encode())
+    paths = svg.findall(f"{{{SVG}}}path")
+    assert len(paths) == 1
+    assert " T " in paths[0].get("d")
+    assert svg.findall(f"{{{SVG}}}rect")  # the fraction bar stays a rectangle
+
+
+def test_a_curve_mirroring_the_previous_one_becomes_t_and_the_empty_line_after_a_move_goes():
+    compact = equations._compact_path("M 0 0 L 0 0 Q 1 1 2 0 Q 3 -1 4 0 Q 5 5 6 0 Z")
+    assert compact == "M 0 0 Q 1 1 2 0 T 4 0 Q 5 5 6 0 Z"
+    assert equations._compact_path("M 0 0 C 1 1 2 2 3 3") == "M 0 0 C 1 1 2 2 3 3"  # a shape it does not know
+
+
+@pytest.mark.parametrize(
+    "tex",
+    [
+        r"\mathrm{Attention}(Q, K, V) = \mathrm{softmax}\left(\frac{QK^\top}{\sqrt{d_k}}\right)V",
+        r"\oint_C \vec{F} \cdot d\vec{r} = \iint_S (\nabla \times \vec{F}) \cdot d\vec{S} \neq 0",
+        r"\begin{pmatrix} a & b \\ c & d \end{pmatrix}^{-1} \hat{x} \widetilde{xyz} \text{ for all } x",
+    ],
+)
+def test_the_compact_svg_draws_what_ziamath_drew_in_fewer_points(tex, monkeypatch):
+    import cairosvg
+
+    monkeypatch.setattr(equations, "_cache_dir", None)
+    equations.clear_memory_cache()
+    compact = typeset(tex, display=True, size_pt=20)
+    monkeypatch.setattr(equations, "_compact_svg", lambda svg: svg)
+    equations.clear_memory_cache()
+    plain = typeset(tex, display=True, size_pt=20)
+    equations.clear_memory_cache()
+
+    def alpha(svg: str) -> Image.Image:
+        size = {"output_width": round(plain.width_pt * 8), "output_height": round(plain.height_pt * 8)}
+        return Image.open(io.BytesIO(cairosvg.svg2png(bytestring=svg.encode(), **size))).getchannel("A")
+
+    numbers = [len(re.findall(r"-?\d+(?:\.\d+)?", rendered.svg)) for rendered in (compact, plain)]
+    assert numbers[0] < 0.8 * numbers[1]
+    difference = ImageChops.difference(alpha(compact.svg), alpha(plain.svg))
+    assert difference.getextrema()[1] < 96  # anti-aliasing at the edges, never a missing or added stroke
 
 
 @pytest.mark.parametrize("dpi", [96, 300])

@@ -15,6 +15,7 @@ from __future__ import annotations
 import base64
 import functools
 import hashlib
+import itertools
 import json
 import os
 import re
@@ -26,14 +27,9 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass
 from importlib import metadata
 from pathlib import Path
+from types import ModuleType
 
 from lxml import etree
-
-with warnings.catch_warnings():  # ziamath 0.13 calls importlib.resources.path(), deprecated, on import
-    warnings.simplefilter("ignore", DeprecationWarning)
-    import ziamath
-    from ziamath import operators as ziamath_operators
-    from ziamath.tex import tex2mml
 
 from decks import omml
 
@@ -141,27 +137,42 @@ class _IntegralCorrections:
         return self.table.getvalue(index) if index in self.glyphs else None  # type: ignore[attr-defined]
 
 
-def _configure_ziamath() -> None:
+@functools.cache
+def _ziamath() -> ModuleType:
+    """ziamath (and its LaTeX reader), imported and set up on first use.
+
+    A build whose formulas are all in the disk cache never needs it: importing it
+    costs a tenth of a second in every process otherwise.
+    """
+    with warnings.catch_warnings():  # ziamath 0.13 calls importlib.resources.path(), deprecated, on import
+        warnings.simplefilter("ignore", DeprecationWarning)
+        import ziamath
+        import ziamath.tex
+    _configure_ziamath(ziamath)
+    return ziamath
+
+
+def _configure_ziamath(ziamath: ModuleType) -> None:
     """Set ziamath up once: plain SVG paths, scripts placed as TeX places them.
 
     Plain paths (no SVG2 ``<symbol>``/``<use>``) leave no ids to clash when a handout
-    page holds many formulas. TeX and MathJax use neither the math kerning that tucks
+    page holds many formulas, and WeasyPrint draws them faster: it parses a used
+    symbol again at every use. TeX and MathJax use neither the math kerning that tucks
     P_k under the P nor letter italic corrections on top of the overhang; without
     them scripts sit where readers of LaTeX expect them.
     """
+    from ziamath import operators
+
     ziamath.config.svg2 = False
     font = ziamath.zmath.loadedfonts["default"]
     if isinstance(font.math.italicsCorrection, _IntegralCorrections):
         return
     glyphs: set[int] = set()
-    for char in ziamath_operators.integrals:
+    for char in operators.integrals:
         index = font.glyphindex(char)
         glyphs |= {index, *font.math.listvariants(index).values()}
     font.math.italicsCorrection = _IntegralCorrections(font.math.italicsCorrection, frozenset(glyphs))
     font.math.kernInfo = None
-
-
-_configure_ziamath()
 
 
 # ---------------------------------------------------------------- LaTeX -> MathML
@@ -171,10 +182,10 @@ _ALIGNED = ("align", "align*", "aligned", "flalign", "flalign*", "split", "eqnar
             "alignat", "alignat*", "alignedat")
 _GATHERED = ("gather", "gather*", "gathered", "multline", "multline*")
 _DROPPED = ("equation", "equation*", "displaymath", "math")
-_KNOWN = frozenset({"matrix", "pmatrix", "bmatrix", "Bmatrix", "vmatrix", "Vmatrix", "smallmatrix",
-                    "array", "cases", "dcases", "subarray"}
-                   | {f"{name}*" for name in ("matrix", "pmatrix", "bmatrix", "Bmatrix", "vmatrix", "Vmatrix")}
-                   | set(_ALIGNED) | set(_GATHERED) | set(_DROPPED))
+_MATRICES = ("matrix", "pmatrix", "bmatrix", "Bmatrix", "vmatrix", "Vmatrix",
+             "matrix*", "pmatrix*", "bmatrix*", "Bmatrix*", "vmatrix*", "Vmatrix*")
+_KNOWN = frozenset({"smallmatrix", "array", "cases", "dcases", "subarray"}
+                   | set(_MATRICES) | set(_ALIGNED) | set(_GATHERED) | set(_DROPPED))
 _LATEX2MATHML_REASONS = {
     "NumeratorNotFoundError": "a fraction has no numerator",
     "DenominatorNotFoundError": "a fraction has no denominator",
@@ -206,7 +217,7 @@ def _mathml(tex: str, display: bool, preamble: str) -> tuple[str, str]:
         return "", problem
     try:
         with _LOCK:
-            mathml = tex2mml(normal, inline=not display)
+            mathml = _ziamath().tex.tex2mml(normal, inline=not display)
     except Exception as error:  # noqa: BLE001 - latex2mathml fails on bad input with assorted exceptions
         name = type(error).__name__
         return "", _LATEX2MATHML_REASONS.get(name, f"cannot read this formula ({name})")
@@ -362,10 +373,18 @@ def _operator_name(match: re.Match[str]) -> str:
 
 
 def _environments(tex: str) -> tuple[str, str]:
-    """Rename environments latex2mathml lacks; an unknown one is a problem."""
+    """Rename environments latex2mathml lacks; an unknown one is a problem.
+
+    A matrix is braced into one term, as TeX treats it: latex2mathml would give a
+    script after it (``\\end{pmatrix}^T``) only the closing bracket, and keeps the
+    brackets and the table together in one row, which OMML makes a growing ``m:d``.
+    """
     for name in re.findall(r"\\begin\s*\{([^{}]*)\}", tex):
         if name not in _KNOWN:
             return "", f"unknown environment '{name}'"
+    names = "|".join(re.escape(name) for name in _MATRICES)
+    tex = re.sub(rf"\\begin\s*\{{({names})\}}", r"{\\begin{\1}", tex)
+    tex = re.sub(rf"\\end\s*\{{({names})\}}", r"\\end{\1}}", tex)
     names = "|".join(re.escape(name) for name in _ALIGNED)
     tex = re.sub(rf"\\begin\s*\{{(?:{names})\}}(?:\s*\{{\d+\}})?", r"\\begin{align*}", tex)
     tex = re.sub(rf"\\end\s*\{{(?:{names})\}}", r"\\end{align*}", tex)
@@ -565,7 +584,7 @@ def _typeset_now(tex: str, display: bool, size_pt: float, color: str, preamble: 
     margin = size_pt * 0.04  # keeps anti-aliased edges inside the picture
     try:
         with _LOCK:
-            math = ziamath.Math(etree.tostring(root, encoding="unicode"), size=size_pt, margin=margin)
+            math = _ziamath().Math(etree.tostring(root, encoding="unicode"), size=size_pt, margin=margin)
             svg = math.svg()
             box = math.node.bbox
     except Exception as error:  # noqa: BLE001 - ziamath asserts on some odd input; never crash a build
@@ -576,7 +595,74 @@ def _typeset_now(tex: str, display: bool, size_pt: float, color: str, preamble: 
         return Rendered("", 0.0, 0.0, 0.0, "the formula shows nothing")
     svg = re.sub(r'width="[^"]*" height="[^"]*"',
                  f'width="{width:.3f}pt" height="{height:.3f}pt"', svg, count=1)
-    return Rendered(svg, round(width, 3), round(height, 3), round(margin - box.ymin, 3))
+    return Rendered(_compact_svg(svg), round(width, 3), round(height, 3), round(margin - box.ymin, 3))
+
+
+_SVG_PATH = "{http://www.w3.org/2000/svg}path"
+_PATH_STEP = re.compile(r"([A-Za-z])([^A-Za-z]*)")
+_PATH_ARITY = {"M": 2, "L": 2, "Q": 4, "Z": 0}  # what ziamath writes glyphs with
+_MIRROR_TOLERANCE_PT = 0.0025  # ziamath rounds to 0.001 pt; this is under a thousandth of a millimetre
+
+
+def _compact_svg(svg: str) -> str:
+    """ziamath's SVG drawn with fewer path points: what WeasyPrint parses for every formula it shows.
+
+    Formulas take a third of WeasyPrint's time on a handout full of them, as it
+    parses every point of every glyph each time a formula appears. Each run of
+    glyph outlines of one colour becomes one path: glyphs are opaque and wound
+    alike, so filling them together covers what filling them one by one did.
+    """
+    root = etree.fromstring(svg.encode())
+    runs = [(fill, list(run)) for fill, run in itertools.groupby(list(root), key=_glyph_fill)]
+    for fill, run in runs:
+        if fill:
+            run[0].set("d", " ".join(_compact_path(path.get("d", "")) for path in run))
+            for path in run[1:]:
+                root.remove(path)
+    return etree.tostring(root, encoding="unicode")
+
+
+def _glyph_fill(element: etree._Element) -> str:
+    """The colour of a glyph outline (a path with only a shape and a fill), "" for anything else."""
+    return element.get("fill", "") if element.tag == _SVG_PATH and set(element.attrib) == {"d", "fill"} else ""
+
+
+def _compact_path(d: str) -> str:
+    """A glyph's path with the same shape in fewer points; any other path as it is.
+
+    The zero-length line ziamath starts each contour with goes, and a quadratic
+    curve whose control point mirrors the previous curve's (TrueType's implied
+    on-curve points) is written as ``T`` with its end point only.
+    """
+    steps: list[str] = []
+    start = current = (0.0, 0.0)
+    control: tuple[float, float] | None = None  # the previous curve's control point, as a reader works it out
+    for letter, arguments in _PATH_STEP.findall(d):
+        numbers = arguments.split()
+        if _PATH_ARITY.get(letter) != len(numbers):
+            return d
+        values = [float(number) for number in numbers]
+        if letter == "Q":
+            mirrored = (2 * current[0] - control[0], 2 * current[1] - control[1]) if control is not None else None
+            if mirrored is not None and all(abs(a - b) <= _MIRROR_TOLERANCE_PT for a, b in zip(mirrored, values[:2])):
+                steps.append(f"T {numbers[2]} {numbers[3]}")
+                control = mirrored
+            else:
+                steps.append(f"Q {' '.join(numbers)}")
+                control = (values[0], values[1])
+            current = (values[2], values[3])
+            continue
+        control = None
+        if letter == "Z":
+            steps.append("Z")
+            current = start
+        elif letter == "M":
+            steps.append(f"M {' '.join(numbers)}")
+            start = current = (values[0], values[1])
+        elif not (steps and steps[-1].startswith("M") and (values[0], values[1]) == current):
+            steps.append(f"L {' '.join(numbers)}")
+            current = (values[0], values[1])
+    return " ".join(steps)
 
 
 @functools.lru_cache(maxsize=1024)

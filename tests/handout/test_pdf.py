@@ -130,6 +130,17 @@ def test_a_footnote_is_printed_at_the_foot_of_the_page_of_its_marker(repo):
         assert note_top(built.pdf, note_page, f"claim {number}.") > 0.8 * 842  # at the foot of the page
 
 
+def test_a_handout_whose_footnotes_all_fit_is_laid_out_once(repo, monkeypatch):
+    import weasyprint
+
+    layouts = []
+    render = weasyprint.HTML.render
+    monkeypatch.setattr(weasyprint.HTML, "render", lambda html, **kw: layouts.append(html) or render(html, **kw))
+    notes = (Footnote("c", (para("Its source."),)),)
+    build(repo, document(heading(2, "Claims"), para("A claim.", FootnoteRef("c")), *prose(3), footnotes=notes))
+    assert len(layouts) == 1
+
+
 def test_no_footnote_is_lost_when_many_crowd_the_foot_of_a_page(repo):
     """WeasyPrint 70 drops a note now and then (this text makes it drop one); those are set inside the text."""
     words = (
@@ -211,10 +222,29 @@ def test_the_page_size_comes_from_the_theme(repo, page_size, width, height):
 
 def test_the_intermediate_html_is_written_for_previewing_with_absolute_addresses(rich):
     html = rich.html.read_text(encoding="utf-8")
-    assert '<link rel="stylesheet" media="screen" href="file:///' in html
+    assert '<link rel="stylesheet" href="file:///' in html
     image = re.search(r'<img src="(file:///[^"]+bar-chart\.png)"', html)
     assert image is not None
     assert Path(image.group(1).removeprefix("file://")).is_file()
+
+
+def test_the_theme_stylesheet_is_handed_over_parsed_not_fetched_again_through_the_html_link(repo, monkeypatch):
+    from decks.handout.fetch import RepositoryFetcher
+
+    fetched = []
+    fetch = RepositoryFetcher.fetch
+    monkeypatch.setattr(RepositoryFetcher, "fetch", lambda self, url, *a: fetched.append(url) or fetch(self, url, *a))
+    built = build(repo, document(para("Short.")))
+    assert "handout.css" in built.html.read_text(encoding="utf-8")
+    assert not [url for url in fetched if url.endswith(".css")]
+
+
+def test_weasyprint_alone_on_the_intermediate_html_prints_the_same_pages(rich, tmp_path):
+    import weasyprint
+
+    alone = tmp_path / "alone.pdf"  # presentational hints, as browsers apply them: <ol start="3"> starts at 3
+    weasyprint.HTML(filename=rich.html).write_pdf(alone, presentational_hints=True)
+    assert page_texts(alone) == page_texts(rich.pdf)
 
 
 # ------------------------------------------------------------------ what may be loaded

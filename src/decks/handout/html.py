@@ -2,9 +2,9 @@
 
 The writer only supplies facts (metadata, the body markup, the contents, theme
 values); the cover, the contents page and every style decision live in the
-theme's ``handout.html.j2`` and ``handout.css``. The HTML links the stylesheet
-for screens only, so that it previews in a browser, while WeasyPrint gets the
-same stylesheet already parsed (see ``pdf.py``).
+theme's ``handout.html.j2`` and ``handout.css``. The HTML links the stylesheet,
+so that a browser, or WeasyPrint run on the file alone, shows the same handout;
+``pdf.py`` hands WeasyPrint the same stylesheet already parsed instead.
 """
 
 from __future__ import annotations

@@ -4,14 +4,17 @@ WeasyPrint is imported only when a handout is written, and its expensive set-up
 (the font configuration, the parsed theme stylesheet) is made once per process
 and reused for every handout of the same theme. Its log messages are caught and
 returned as Diagnostics; it never prints. The same input gives the same bytes:
-the PDF identifier is a hash of the HTML and the dates come from ``timestamp``.
+the dates come from ``timestamp``, and the PDF has no identifier (``/ID`` is
+optional; pydyf would serialise and compress the whole PDF a second time to
+hash it, a twentieth of the handout's time).
 """
 
 from __future__ import annotations
 
-import hashlib
+import gc
 import logging
 import os
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -30,6 +33,7 @@ _MACHINE_NOTICES = ("Using fontTools instead of HarfBuzz-Subset",)
 # Layouts tried with the footnotes WeasyPrint lost set inline, before setting all of them inline.
 _LAYOUT_ATTEMPTS = 3
 _RENDER_OPTIONS: dict[str, Any] = {"pdf_tags": True, "presentational_hints": True}
+_ALLOCATIONS_BETWEEN_COLLECTIONS = 100_000  # Python's default is 700; see _fewer_collections
 
 
 def write_handout(
@@ -44,17 +48,28 @@ def write_handout(
     timestamp: int,
 ) -> list[Diagnostic]:
     """Write the handout's HTML to ``html_out`` (for previewing) and its PDF to ``out``."""
+    with _fewer_collections():
+        return _write_handout(document, theme, out, repo_root, html_out, group, allow_remote, timestamp)
+
+
+def _write_handout(
+    document: Document, theme: Theme, out: Path, repo_root: Path, html_out: Path, group: str, allow_remote: bool,
+    timestamp: int,
+) -> list[Diagnostic]:
     from decks.handout.footnotes import footnote_numbers
 
     base_dir = (repo_root / document.source).parent if document.source else repo_root
-    fonts, stylesheet, theme_diagnostics = _stylesheet(stylesheet_path(theme), theme, repo_root)
+    css_path = stylesheet_path(theme)
+    fonts, stylesheet, theme_diagnostics = _stylesheet(css_path, theme, repo_root)
 
     def lay_out(inline_notes: frozenset[int]) -> _Layout:
         html, diagnostics = render_document(
             document, theme, group=group, base_dir=base_dir, repo_root=repo_root,
             allow_remote=allow_remote, timestamp=timestamp, inline_notes=inline_notes,
         )
-        return _lay_out(html, fonts, stylesheet, base_dir, repo_root, document.source, allow_remote, diagnostics)
+        return _lay_out(
+            html, css_path, fonts, stylesheet, base_dir, repo_root, document.source, allow_remote, diagnostics
+        )
 
     inline: frozenset[int] = frozenset()
     for _ in range(_LAYOUT_ATTEMPTS):
@@ -67,7 +82,7 @@ def write_handout(
         layout = lay_out(inline | called)
     html_out.write_text(layout.html, encoding="utf-8")
     with _weasyprint_log() as records, _source_date_epoch(timestamp):
-        layout.pages.write_pdf(out, pdf_identifier=_identifier(layout.html, repo_root), **_RENDER_OPTIONS)
+        layout.pages.write_pdf(out, **_RENDER_OPTIONS)
     fetcher = layout.fetcher  # it also served what was only drawn, such as images inside an SVG
     logged = _logged([*layout.records, *records], document.source, fetcher.refused)
     return [*theme_diagnostics, *layout.diagnostics, *fetcher.diagnostics, *logged]
@@ -83,28 +98,32 @@ class _Layout:
 
 
 def _lay_out(
-    html: str, fonts: Any, stylesheet: Any, base_dir: Path, repo_root: Path, source: str, allow_remote: bool,
-    diagnostics: list[Diagnostic],
+    html: str, css_path: Path, fonts: Any, stylesheet: Any, base_dir: Path, repo_root: Path, source: str,
+    allow_remote: bool, diagnostics: list[Diagnostic],
 ) -> _Layout:
-    """Lay out ``html`` with the theme's stylesheet, keeping what WeasyPrint said about it."""
+    """Lay out ``html`` with the theme's stylesheet (``css_path``, parsed), keeping what WeasyPrint said about it."""
     from weasyprint import HTML
 
     from decks.handout.fetch import RepositoryFetcher, portable
 
     fetcher = RepositoryFetcher(repo_root, source, allow_remote=allow_remote)
     base_url = portable(base_dir.resolve().as_uri() + "/", repo_root)
+    markup = portable(_without_link(html, css_path), repo_root)
     with _weasyprint_log() as records:
-        pages = HTML(string=portable(html, repo_root), base_url=base_url, url_fetcher=fetcher).render(
+        pages = HTML(string=markup, base_url=base_url, url_fetcher=fetcher).render(
             font_config=fonts, stylesheets=[stylesheet], **_RENDER_OPTIONS
         )
     return _Layout(html, pages, diagnostics, fetcher, records)
 
 
-def _identifier(html: str, repo_root: Path) -> bytes:
-    """The PDF's identifier: a hash of the HTML, wherever the repository is checked out."""
-    from decks.handout.fetch import portable
+def _without_link(html: str, css_path: Path) -> str:
+    """``html`` without its ``<link>`` to the theme's stylesheet, which WeasyPrint is handed already parsed.
 
-    return hashlib.sha256(portable(html, repo_root).encode("utf-8")).digest()[:16]
+    The written HTML keeps the link, so that a browser, or WeasyPrint run on the
+    file alone, shows the same handout.
+    """
+    href = re.escape(css_path.as_uri())  # percent-encoded: nothing in it for HTML to escape
+    return re.sub(rf'<link\b[^>]*\bhref="{href}"[^>]*>\n?', "", html, count=1)
 
 
 def _stylesheet(css_path: Path, theme: Theme, repo_root: Path) -> tuple[Any, Any, tuple[Diagnostic, ...]]:
@@ -154,6 +173,23 @@ def _logged(records: list[logging.LogRecord], source: str, refused: list[str]) -
 def _shown_path(path: Path, repo_root: Path) -> str:
     resolved, root = path.resolve(), repo_root.resolve()
     return resolved.relative_to(root).as_posix() if resolved.is_relative_to(root) else str(path)
+
+
+@contextmanager
+def _fewer_collections() -> Iterator[None]:
+    """Python's garbage collector run less often while the block runs.
+
+    WeasyPrint allocates millions of objects and keeps most of them until the PDF
+    is written: at the default threshold the collector walks them again and again,
+    a tenth of a handout's time. The few cycles it leaves are collected later, for a
+    few MiB more at the peak.
+    """
+    previous = gc.get_threshold()
+    gc.set_threshold(_ALLOCATIONS_BETWEEN_COLLECTIONS, *previous[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*previous)
 
 
 @contextmanager
