@@ -215,7 +215,7 @@ def run_task(task: Task) -> Outcome:
         message = f"{_relative(task.root, task.source)}: internal error ({type(error).__name__}: {error}); run with --debug for the traceback"
         return Outcome(
             task.paper.name, task.kind, output, "failed", time.perf_counter() - started,
-            error=message, trace=traceback.format_exc(),
+            error=message, trace=traceback.format_exc() if task.debug else "",
         )
     return Outcome(
         task.paper.name, task.kind, output, "built", time.perf_counter() - started, tuple(diagnostics), deps=deps

@@ -286,6 +286,10 @@ class _Rewriter:
             if len(self.stack) >= MAX_DEPTH:
                 if not self.fold(index, item):
                     break
+                if markers:  # the deepest item began on this line: it takes the deeper item's text
+                    assert item is not None
+                    column += item.width
+                    continue
                 closed = self.close(MAX_DEPTH - 1, index)
                 matched = min(matched, len(self.stack))
             if quote:

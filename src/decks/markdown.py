@@ -22,14 +22,16 @@ import yaml
 from decks.errors import Diagnostic, SourceError
 from decks.gfm_extension import Converted, Dialect
 from decks.gfm_prepass import prepass
-from decks.markdown_tree import TreeReader
+from decks.markdown_tree import NOT_TEXT, TreeReader
 from decks.model import Block, Document, Footnote, Heading, Meta, Paragraph, plain_text
+from decks.resources import split_url
 
 SUBTITLE_LIMIT = 160  # characters: a longer paragraph under the title is text, not a subtitle
 
 _FRONT_MATTER = re.compile(r"---[ \t]*\n(?P<yaml>.*?\n)?(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S)
 _TEXT_KEYS = ("title", "subtitle", "year", "venue", "url", "presenter", "date", "theme", "short_title", "language")
 _LIST_KEYS = ("authors", "keywords")
+_LINK_SCHEMES = ("", "http", "https", "mailto")  # what a paper's url may be: a link anyone may follow
 _local = threading.local()
 
 
@@ -50,14 +52,14 @@ def read_document(text: str, source: str, fallback_title: str = "") -> tuple[Doc
 
     Raises SourceError for front matter that is not valid YAML or not a mapping.
     """
-    text = _normalise(text)
+    text, diagnostics = _without_control_characters(_normalise(text), source)
     body, front = _split_front_matter(text)
     fields = _front_matter_fields(front, source) if front is not None else {}
     _check_shapes(fields, front or "", source)
     offset = text[: len(text) - len(body)].count("\n")
-    diagnostics: list[Diagnostic] = []
     blocks, footnotes = _read_blocks(body, source, offset, diagnostics)
     diagnostics.extend(_misspelt_keys(fields, front or "", source))
+    diagnostics.extend(_unsafe_url(fields, front or "", source))
     meta, blocks, title_line = _meta(fields, blocks, fallback_title)
     return Document(meta, blocks, footnotes, source, title_line), sorted(diagnostics, key=lambda found: found.line)
 
@@ -101,6 +103,13 @@ def _read_blocks(
 def _normalise(text: str) -> str:
     """Text as Python-Markdown wants it: no byte-order mark, ``\\n`` line ends only."""
     return text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _without_control_characters(text: str, source: str) -> tuple[str, list[Diagnostic]]:
+    """``text`` with the characters no deck can hold (NUL, form feed, escape ...) as U+FFFD, each line reported."""
+    lines = dict.fromkeys(text.count("\n", 0, found.start()) + 1 for found in NOT_TEXT.finditer(text))
+    message = "control character replaced with '\ufffd'; delete it or write what was meant"
+    return NOT_TEXT.sub("\ufffd", text), [Diagnostic(source, line, message) for line in lines]
 
 
 def _split_front_matter(text: str) -> tuple[str, str | None]:
@@ -147,6 +156,17 @@ def _misspelt_keys(fields: dict[str, Any], front: str, source: str) -> list[Diag
     return found
 
 
+def _unsafe_url(fields: dict[str, Any], front: str, source: str) -> list[Diagnostic]:
+    """Drop a paper ``url`` that is no web address (``javascript:``, ``file:``): every output makes it a link."""
+    url = _as_text(fields.get("url"))
+    scheme = split_url(url).scheme.lower()
+    if scheme in _LINK_SCHEMES:
+        return []
+    del fields["url"]
+    message = f"front matter 'url' must be a web address (https://...), not '{scheme}:'; it is left out"
+    return [Diagnostic(source, _key_line(front, "url"), message)]
+
+
 def _key_line(front: str, key: str) -> int:
     found = re.search(rf"^{re.escape(key)}\s*:", front, re.M)
     return front[: found.start()].count("\n") + 2 if found else 1
@@ -158,7 +178,7 @@ def _as_text(value: Any) -> str:
         return ""
     if isinstance(value, datetime.date):
         return value.isoformat()
-    return str(value).strip()
+    return NOT_TEXT.sub("\ufffd", str(value)).strip()  # YAML writes "\f" as a form feed
 
 
 def _as_list(value: Any) -> tuple[str, ...]:

@@ -64,11 +64,14 @@ _MAX_NESTING = 16  # deeper blocks, or deeper inline formatting, are read as pla
 _HEADINGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
 _BLOCK_TAGS = set(BLOCK_LEVEL_ELEMENTS) | set(_HEADINGS)
 _PRIVATE_MARK = re.compile("\x02[^\x02\x03]*\x03")  # what Python-Markdown leaves besides placeholders
+# Halves of a mark Python-Markdown split (its emphasis can cut one, as in "_~ _*_* *`-`*").
+_BROKEN_MARK = re.compile("\x02[a-z]{0,7}(?::\\d*)?|(?:[a-z]{0,7}:)?\\d*\x03")
 _HIDDEN_ENTITY = re.compile("\x02amp\x03(#?\\w+;)")  # how Python-Markdown hides an e-mail address
 _WHITESPACE = re.compile(r"[ \t\n\r\f\v]+")
 _WORD = re.compile(r"[^\W_]{2,}|[^\W_]")
 _TAG = re.compile(r"<(/?)([A-Za-z][\w-]*)((?:\s[^>]*)?)(/?)>\Z", re.S)
 _ENTITY = re.compile(r"&(?:#\d+|#[xX][0-9a-fA-F]+|\w+);\Z")
+NOT_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")  # what XML, so a deck, cannot hold
 _COMMENT = re.compile(r"<!--(.*?)-->", re.S)
 _NOTES = re.compile(r"\s*notes\s*:", re.I)
 _COLUMNS = re.compile(r"\s*columns\s*(?::\s*(?P<widths>[^>]*?))?\s*\Z", re.I)
@@ -296,7 +299,13 @@ class TreeReader:
         )
         index = self.source.find(lambda line: "|" in line)
         self.source.consume(index, len(rows) + 1)
+        header = self.placed_row(header, index)
+        body = tuple(self.placed_row(row, index + 2 + number) for number, row in enumerate(body))  # after the ---
         return Table(header, body, alignments, self.source.line(index))
+
+    def placed_row(self, cells: tuple[tuple[Inline, ...], ...], index: int) -> tuple[tuple[Inline, ...], ...]:
+        """A table row whose images know their line: a row is one line."""
+        return tuple(tuple(self.place_images(cell, index, index + 1)) for cell in cells)
 
     def quote(self, element: etree.Element) -> Quote:
         css = element.get("class", "")
@@ -309,7 +318,7 @@ class TreeReader:
         return Quote(self.blocks(element, skip), kind, self.source.line(index))
 
     def math_block(self, wrapped: str) -> MathBlock:
-        tex = html.unescape(wrapped).strip()
+        tex = _plain(html.unescape(wrapped)).strip()  # a fence inside $$ is stashed first: leave it out
         lines = tex.count("\n") + 1
         tex = tex.removeprefix("\\[").removesuffix("\\]").strip()
         index = self.source.find(lambda line: "$$" in line or "```" in line or "~~~" in line)
@@ -528,12 +537,17 @@ def _children_with_tails(element: etree.Element) -> Iterator[etree.Element | str
 def _plain(text: str) -> str:
     """Text without Python-Markdown's private marks, its hidden e-mail letters shown."""
     shown = _HIDDEN_ENTITY.sub(lambda found: html.unescape("&" + found.group(1)), text)
-    return _PRIVATE_MARK.sub("", shown)
+    return _BROKEN_MARK.sub("", _PRIVATE_MARK.sub("", shown))
 
 
 def _clean(value: str) -> str:
     """An attribute value as written: entities resolved, private marks gone."""
-    return html.unescape(_plain(value))
+    return _unescape(_plain(value))
+
+
+def _unescape(text: str) -> str:
+    """Entities resolved; ``&#12;`` and the like, characters no deck can hold, become U+FFFD."""
+    return NOT_TEXT.sub("\ufffd", html.unescape(text))
 
 
 def _unwrap_math(wrapped: str) -> str:
@@ -574,10 +588,14 @@ def _source_text(token: _Token) -> str:
 
 
 def _probe(inlines: tuple[Inline, ...]) -> str | None:
-    """A word a block's first line must hold: its first word of text, or its first image's source."""
+    """A word a block's first line must hold: its first word of text, or its first image's alt text or source.
+
+    The alt text comes first: a reference image (``![alt][ref]``) has its source on another line.
+    """
     for node in inlines:
         if isinstance(node, Image):
-            return node.src or None
+            word = _WORD.search(node.alt)
+            return word.group() if word else node.src or None
         if isinstance(node, Text | Code):
             word = _WORD.search(node.text)
             if word:
@@ -603,7 +621,7 @@ def _stashed_inline(entry: str) -> Iterator[_Token]:
     comment = _COMMENT.match(entry.strip())
     tag = _TAG.match(entry.strip())
     if _ENTITY.match(entry):
-        yield Text(html.unescape(entry))
+        yield Text(_unescape(entry))
     elif comment and not any(kind.match(comment.group(1)) for kind in (_NOTES, _COLUMNS, _COLUMN, _END_COLUMNS)):
         return  # GitHub shows no comment
     elif comment or entry.endswith("\n") or entry.startswith(("<pre><code", f'<div class="{MATH_CLASS}"')):

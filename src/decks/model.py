@@ -236,6 +236,8 @@ Block: TypeAlias = (
 
 # ---------------------------------------------------------------- documents
 
+FOOTER_TITLE_LIMIT = 100  # characters: more never fits a footer, and WeasyPrint's ellipsis would map them all
+
 
 @dataclass(frozen=True)
 class Meta:
@@ -256,7 +258,9 @@ class Meta:
 
     @property
     def footer_title(self) -> str:
-        return self.short_title or self.title
+        """The short title, else the title cut to one footer line (a title can be a runaway paragraph)."""
+        title = self.short_title or self.title
+        return title if len(title) <= FOOTER_TITLE_LIMIT else title[: FOOTER_TITLE_LIMIT - 1].rstrip() + "\u2026"
 
 
 @dataclass(frozen=True)

@@ -1,8 +1,9 @@
 """Read a paper's Markdown file from disk into a Document, refusing what is not text.
 
-The dialect itself lives in ``markdown.py``; this module owns the file: its
-size, its encoding (UTF-8, with or without a BOM; CRLF is fine) and, for a
-handout, the metadata it inherits from the paper's overview.
+The dialect itself lives in ``markdown.py``; this module owns the file: where
+it really is (inside the repository, even through a symlink), its size, its
+encoding (UTF-8, with or without a BOM; CRLF is fine) and, for a handout, the
+metadata it inherits from the paper's overview.
 """
 
 from __future__ import annotations
@@ -41,6 +42,8 @@ def read_file(path: Path, root: Path, fallback_title: str) -> tuple[Document, li
     from decks.markdown import read_document
 
     shown = path.relative_to(root).as_posix()
+    if not path.resolve().is_relative_to(root.resolve()):  # a symlink: its target could be anyone's file
+        raise SourceError("leads outside the repository through a symlink; decks reads only files inside it", shown)
     return read_document(read_text(path, shown), shown, fallback_title)
 
 

@@ -9,13 +9,21 @@ symlinks that lead out of it are all refused; remote URLs only with
 from __future__ import annotations
 
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.parse import SplitResult, unquote, urlsplit
 
 from decks.model import Document, Image, walk
 
 
+def split_url(ref: str) -> SplitResult:
+    """``urlsplit``, except that an address it cannot parse (``http://[``) is a bare path, so it names no file."""
+    try:
+        return urlsplit(ref)
+    except ValueError:
+        return SplitResult("", "", ref, "", "")
+
+
 def is_remote(ref: str) -> bool:
-    return urlsplit(ref).scheme in ("http", "https")
+    return split_url(ref).scheme in ("http", "https")
 
 
 def resolve_local(ref: str, base_dir: Path, repo_root: Path) -> Path | None:
@@ -24,7 +32,7 @@ def resolve_local(ref: str, base_dir: Path, repo_root: Path) -> Path | None:
     ``ref`` is relative to ``base_dir`` (the Markdown file's folder) or a ``file:`` URL.
     The file need not exist; callers report a missing file themselves.
     """
-    parts = urlsplit(ref)
+    parts = split_url(ref)
     if parts.scheme == "file":
         candidate = Path(unquote(parts.path))
     elif parts.scheme or parts.netloc or ref.startswith(("/", "\\")):

@@ -8,9 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlsplit
 
-from decks.resources import is_remote, resolve_local
+from decks.resources import is_remote, resolve_local, split_url
 
 
 @dataclass(frozen=True)
@@ -24,7 +23,7 @@ class Access:
 
 def access(address: str, base_dir: Path, repo_root: Path, *, allow_remote: bool) -> Access:
     """Decide whether ``address`` (relative to ``base_dir``, or absolute) may be loaded."""
-    scheme = urlsplit(address).scheme.lower()
+    scheme = split_url(address).scheme.lower()
     if scheme == "data":
         return Access(url=address)
     if is_remote(address):

@@ -17,13 +17,13 @@ from itertools import zip_longest
 from html import escape
 from pathlib import Path
 from typing import Literal, TypeAlias
-from urllib.parse import urlsplit
 
 from decks.errors import Diagnostic
 from decks.handout.access import access
 from decks.handout.maths import math_markup
 from decks.handout.sanitize import clean_html
 from decks.model import (
+    FOOTER_TITLE_LIMIT,
     Block,
     Code,
     CodeBlock,
@@ -54,6 +54,7 @@ from decks.model import (
     ThematicBreak,
     plain_text,
 )
+from decks.resources import split_url
 
 Mode: TypeAlias = Literal["text", "plain", "note"]  # running text; contents entries (no links, notes); a footnote
 _TOC_LEVELS = 3  # `#` sections, `##` and `###` headings are listed in the contents
@@ -183,7 +184,8 @@ class _BodyWriter:
         if heading.level <= _TOC_LEVELS:
             self.toc.append(TocEntry(heading.level, anchor, self.inlines(heading.children, "plain")))
         tag = f"h{min(heading.level, 6)}"
-        return f'<{tag} id="{anchor}" data-title="{escape(text)}">{self.inlines(heading.children)}</{tag}>'
+        shown = _shorten(text, FOOTER_TITLE_LIMIT)  # the running head shows one line of it
+        return f'<{tag} id="{anchor}" data-title="{escape(shown)}">{self.inlines(heading.children)}</{tag}>'
 
     def paragraph(self, paragraph: Paragraph) -> str:
         return f"<p>{self.inlines(paragraph.children)}</p>"
@@ -410,6 +412,8 @@ class _BodyWriter:
                 parts.append(self.note_blocks(block.blocks))
             elif isinstance(block, MathBlock):
                 parts.append(self._math(block.tex, display=False))
+            elif isinstance(block, Figure):
+                parts.append(self.inline(block.image, "note"))
         return "".join(f'<span class="note-paragraph">{part}</span>' for part in parts)
 
     # ------------------------------------------------------------ images, links, math, raw HTML
@@ -432,7 +436,7 @@ class _BodyWriter:
 
     def _link_target(self, url: str) -> _Target:
         """Where a link goes (``href``, empty for repository files) and the address a reader sees."""
-        parts = urlsplit(url)
+        parts = split_url(url)
         scheme = parts.scheme.lower()
         if scheme in ("http", "https", "ftp"):
             return _Target(url, url.removeprefix("https://"))
@@ -457,7 +461,7 @@ class _BodyWriter:
         def note(url: str) -> str:
             return self.address_note(self._link_target(url).shown, mode)
 
-        return clean_html(html, line, self.image_markup, note)
+        return clean_html(html, line, self.image_markup, note, self._warn)
 
     # ------------------------------------------------------------ bookkeeping
 
@@ -542,7 +546,7 @@ def _indent(line: str) -> str:
 
 def _missing_image(src: str, alt: str) -> str:
     """What stands in for an image that is not shown: its alt text, and its address if a reader can reach it."""
-    remote = f' <span class="address">{_breakable(src)}</span>' if urlsplit(src).scheme in ("http", "https") else ""
+    remote = f' <span class="address">{_breakable(src)}</span>' if split_url(src).scheme in ("http", "https") else ""
     return f'<span class="missing-image">{escape(alt or "image")}{remote}</span>'
 
 
@@ -574,7 +578,7 @@ def _is_reading_list(heading: str, names: tuple[str, ...]) -> bool:
 
 def _is_caption(alt: str, src: str) -> bool:
     """Alt text worth printing as a caption: not empty, generic, or the file's own name."""
-    stem = Path(urlsplit(src).path).stem.lower()
+    stem = Path(split_url(src).path).stem.lower()
     words = alt.strip().lower()
     return words not in _GENERIC_ALT and words.replace(" ", "") != re.sub(r"[-_ ]", "", stem)
 

@@ -4,9 +4,11 @@ The cleaner rebuilds the markup from parsed tokens, so nothing it does not know
 survives: tags outside the allowlist are unwrapped (their text stays), tags that
 only carry code or other documents (``<script>``, ``<iframe>``, ``<svg>`` ...)
 are dropped with their content, event handlers and ``style``/``class`` go.
-Addresses are handed to the caller, which decides which images may load and
-prints link addresses. Each block is closed on its own, so an unclosed ``<div>``
-cannot swallow the rest of the handout.
+What is dropped because it would load or run something is reported, with its
+line, so the author knows why it is missing. Addresses are handed to the
+caller, which decides which images may load and prints link addresses. Each
+block is closed on its own, so an unclosed ``<div>`` cannot swallow the rest of
+the handout.
 """
 
 from __future__ import annotations
@@ -14,7 +16,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from html import escape
 from html.parser import HTMLParser
-from urllib.parse import urlsplit
+
+from decks.resources import split_url
 
 _ALLOWED_TAGS = frozenset(
     "a abbr b bdo blockquote br caption cite code dd del details dfn div dl dt em figcaption figure "
@@ -26,6 +29,7 @@ _DROPPED_WITH_CONTENT = frozenset(
     "textarea select audio video canvas head".split()
 )  # void tags (embed, frame, link, meta, base, input ...) are simply never written
 _VOID_TAGS = frozenset({"br", "hr", "img", "wbr"})
+_LOADING_VOID_TAGS = frozenset({"embed", "link", "frame", "base", "meta"})  # dropped, and worth a word
 _ALLOWED_ATTRIBUTES = frozenset(
     "alt title width height align valign colspan rowspan start reversed type open lang dir "
     "datetime cite abbr scope id name".split()
@@ -35,11 +39,18 @@ _SAFE_LINK_SCHEMES = frozenset({"", "http", "https", "mailto"})
 # (src, alt, other allowed attributes, line) -> the markup that shows the image, or stands in for it
 ImageMarkup = Callable[[str, str, list[tuple[str, str]], int], str]
 LinkNote = Callable[[str], str]  # an external address -> markup printed after the link
+Warn = Callable[[int, str], None]  # (line, message): something was left out
 
 
-def clean_html(markup: str, first_line: int, image_markup: ImageMarkup, link_note: LinkNote) -> str:
+def _ignore(line: int, message: str) -> None:
+    """The default Warn: the caller does not want to hear."""
+
+
+def clean_html(
+    markup: str, first_line: int, image_markup: ImageMarkup, link_note: LinkNote, warn: Warn = _ignore
+) -> str:
     """``markup`` with only what a handout may show; ``first_line`` is its line in the source."""
-    cleaner = _Cleaner(first_line, image_markup, link_note)
+    cleaner = _Cleaner(first_line, image_markup, link_note, warn)
     cleaner.feed(markup)
     cleaner.close()
     return cleaner.result()
@@ -48,11 +59,12 @@ def clean_html(markup: str, first_line: int, image_markup: ImageMarkup, link_not
 class _Cleaner(HTMLParser):
     """Rebuilds allowed markup token by token; see the module docstring."""
 
-    def __init__(self, first_line: int, image_markup: ImageMarkup, link_note: LinkNote) -> None:
+    def __init__(self, first_line: int, image_markup: ImageMarkup, link_note: LinkNote, warn: Warn) -> None:
         super().__init__(convert_charrefs=True)
         self._first_line = first_line
         self._image_markup = image_markup
         self._link_note = link_note
+        self._warn = warn
         self._out: list[str] = []
         self._open: list[str] = []  # allowed tags opened and not yet closed
         self._links: list[str] = []  # the href of each open <a>, "" for internal ones
@@ -68,8 +80,10 @@ class _Cleaner(HTMLParser):
             if tag in _DROPPED_WITH_CONTENT:
                 self._dropping.append(tag)
             return
-        if tag in _DROPPED_WITH_CONTENT:
-            self._dropping.append(tag)
+        if tag in _DROPPED_WITH_CONTENT or tag in _LOADING_VOID_TAGS:
+            self._warn(self._line(), f"<{tag}> left out: a handout never loads or runs what raw HTML embeds")
+            if tag in _DROPPED_WITH_CONTENT:
+                self._dropping.append(tag)
         elif tag == "img":
             self._image(attrs)
         elif tag in _ALLOWED_TAGS:
@@ -103,7 +117,7 @@ class _Cleaner(HTMLParser):
         self._out.append(f"</{tag}>")
         if tag == "a":
             href = self._links.pop()
-            if urlsplit(href).scheme:
+            if split_url(href).scheme:
                 self._out.append(self._link_note(href))
         return tag
 
@@ -111,9 +125,11 @@ class _Cleaner(HTMLParser):
         return self._first_line + self.getpos()[0] - 1
 
     def _attributes(self, tag: str, attrs: list[tuple[str, str | None]]) -> list[tuple[str, str]]:
+        if "url(" in (dict(attrs).get("style") or "").lower():
+            self._warn(self._line(), f"the style of <{tag}> left out: a handout never loads what a style names")
         kept = [(name, value or "") for name, value in attrs if name in _ALLOWED_ATTRIBUTES]
         href = dict(attrs).get("href")
-        if tag == "a" and href and urlsplit(href.strip()).scheme.lower() in _SAFE_LINK_SCHEMES:
+        if tag == "a" and href and split_url(href.strip()).scheme.lower() in _SAFE_LINK_SCHEMES:
             kept.append(("href", href.strip()))
         return kept
 

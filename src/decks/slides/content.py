@@ -96,6 +96,7 @@ class Styler:
         self.footnotes = footnotes
         self.body = Style(self.body_font, float(self.deck["body_size"]), env.colour("text"))
         self.bold = bool(self.deck["bold_headings"])
+        self.line = 0  # the source line of the block being styled, for what inline content reports
 
     # ------------------------------------------------------------ units
 
@@ -120,6 +121,7 @@ class Styler:
         return items
 
     def _block(self, block: Block, style: Style, level: int, base: float) -> list[Para | Unit]:
+        self.line = block.line or self.line
         if isinstance(block, Paragraph):
             return [self._paragraph(block.children, style, base)]
         if isinstance(block, Heading):
@@ -182,6 +184,7 @@ class Styler:
                 lead.append(rest.pop(0))
             runs: list[Run] = []
             for paragraph in lead:
+                self.line = paragraph.line or self.line
                 if runs:
                     runs.append(Run(LINE_BREAK, style.font, style.size, style.colour))
                 runs.extend(self.runs(paragraph.children, style))
@@ -267,6 +270,7 @@ class Styler:
     def _math(self, tex: str, style: Style) -> list[Run]:
         pieces = self.env.measure.math_text(tex)
         if pieces is None:
+            self.env.warn(self.line, f"cannot typeset the inline equation '{tex}'; it is shown as LaTeX")
             return [self._run(tex, replace(style, font=self.code_font))]
         return [self._run(text, replace(style, baseline=_BASELINES.get(position, style.baseline)))
                 for text, position in pieces]

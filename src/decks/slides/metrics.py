@@ -13,6 +13,7 @@ from __future__ import annotations
 import io
 import shutil
 import subprocess
+import warnings
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path, PurePosixPath
@@ -182,8 +183,11 @@ class Pictures:
             return PictureInfo(key=src, problem=f"image '{src}' not found")
         key = path.relative_to(self._root.resolve()).as_posix()
         try:
-            data, extension, size = _svg(path) if path.suffix.lower() == ".svg" else _bitmap(path)
-        except (OSError, UnidentifiedImageError, ValueError) as error:
+            with warnings.catch_warnings():  # more pixels than Pillow's limit: refused, not read with a warning
+                warnings.simplefilter("error", Image.DecompressionBombWarning)
+                data, extension, size = _svg(path) if path.suffix.lower() == ".svg" else _bitmap(path)
+        except (OSError, UnidentifiedImageError, ValueError, Image.DecompressionBombError,
+                Image.DecompressionBombWarning) as error:
             return PictureInfo(key=key, problem=f"image '{src}' cannot be read: {error}")
         self.data[key] = (data, extension)
         return PictureInfo(key=key, width_px=size[0], height_px=size[1])
@@ -204,12 +208,18 @@ def _bitmap(path: Path) -> tuple[bytes, str, tuple[int, int]]:
 
 def _svg(path: Path) -> tuple[bytes, str, tuple[int, int]]:
     """An SVG rasterised to PNG, large enough to stay sharp on any slide."""
+    from xml.etree.ElementTree import ParseError
+
     import cairosvg
+    from cairocffi import CairoError
 
     data = path.read_bytes()
-    with Image.open(io.BytesIO(cairosvg.svg2png(bytestring=data, unsafe=False))) as natural:
-        scale = max(1.0, _SVG_LONG_SIDE / max(natural.size))
-    png = cairosvg.svg2png(bytestring=data, scale=scale, unsafe=False)
+    try:
+        with Image.open(io.BytesIO(cairosvg.svg2png(bytestring=data, unsafe=False))) as natural:
+            scale = max(1.0, _SVG_LONG_SIDE / max(natural.size))
+        png = cairosvg.svg2png(bytestring=data, scale=scale, unsafe=False)
+    except (CairoError, ParseError) as error:  # not XML, or a size cairo cannot draw
+        raise ValueError(f"not an SVG that can be drawn ({error})") from None
     with Image.open(io.BytesIO(png)) as image:
         return png, "png", image.size
 

@@ -40,7 +40,7 @@ from decks.slides.shapes import (
     SlidePlan,
     TextShape,
 )
-from decks.slides.text import para_lines, paras_height
+from decks.slides.text import line_height, para_lines, paras_height
 from decks.themes import Theme
 
 T = TypeVar("T")
@@ -238,7 +238,12 @@ class _Planner:
             size = max(size - 2.0, smallest)
             para = self._para(title, replace(style, size=size))
         lines = len(para_lines(para, width, self.env.measure))
-        if size < float(self.deck["title_size"]):
+        most = self._title_lines(para)
+        if lines > most:
+            para = replace(para, runs=_cut(para_lines(para, width, self.env.measure)[:most]))
+            self.env.warn(line, f"the slide title would take {lines} lines and leave no room below it: "
+                                f"it is cut to {most} lines; shorten it")
+        elif size < float(self.deck["title_size"]):
             kept = "on two lines" if lines <= 2 else f"on {lines} lines, still more than two"
             self.env.warn(line, f"the slide title is too long for two lines at {style.size:g} pt: "
                                 f"it is set at {size:g} pt, {kept}")
@@ -250,6 +255,11 @@ class _Planner:
         top = rule_y + float(self.deck["title_rule_width"]) + float(self.deck["title_gap"])
         bottom = self.height - self.margin_bottom
         return title_shape, rule, Box(self.margin_x, top, width, bottom - top)
+
+    def _title_lines(self, para: Para) -> int:
+        """The most lines a title may take: the content below keeps the theme's least share of the slide."""
+        room = (self.height - self.margin_top - self.margin_bottom) * (1 - self.env.share)
+        return max(1, int(room // line_height(para, self.env.measure)))
 
     def _fill(self, units: list[Unit], area: Box) -> tuple[list[Shape], list[Unit]]:
         """The shapes of what fits in ``area`` (footnotes at its foot) and the units left over."""
@@ -330,3 +340,11 @@ class _Planner:
 def _footnote_labels(units: list[Unit]) -> list[str]:
     """Labels of the footnote markers in some units, in order, each once."""
     return list(dict.fromkeys(run.footnote for run in instances(units, Run) if run.footnote))
+
+
+def _cut(lines: list[tuple[Run, ...]]) -> tuple[Run, ...]:
+    """The runs of ``lines`` with an ellipsis for what comes after them."""
+    runs = [run for line in lines for run in line]
+    if not runs:  # nothing but line breaks
+        return ()
+    return (*runs[:-1], replace(runs[-1], text=runs[-1].text.rstrip()[:-1] + "\u2026"))

@@ -53,6 +53,7 @@ from decks.themes import Theme
 
 Shapes: TypeAlias = SlideShapes | GroupShapes
 TEMPLATE = "template.pptx"
+_PROPERTY_LIMIT = 255  # characters python-pptx (and Office) allow in a core property
 _ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)  # the earliest time a zip entry can carry
 
 
@@ -342,17 +343,22 @@ def _set_properties(presentation: PresentationObject, plan: DeckPlan, timestamp:
     """Core properties from the paper, dated ``timestamp``, with nothing from this machine."""
     properties = presentation.core_properties
     moment = datetime.fromtimestamp(max(timestamp, 315532800), UTC).replace(tzinfo=None)
-    properties.title = plan.title
-    properties.author = plan.authors
-    properties.subject = plan.subject
-    properties.keywords = plan.keywords
-    properties.language = plan.language
+    properties.title = _property(plan.title)
+    properties.author = _property(plan.authors)
+    properties.subject = _property(plan.subject)
+    properties.keywords = _property(plan.keywords)
+    properties.language = _property(plan.language)
     properties.comments = ""
     properties.category = ""
     properties.last_modified_by = "decks"
     properties.revision = 1
     properties.created = moment
     properties.modified = moment
+
+
+def _property(text: str) -> str:
+    """``text`` cut to the 255 characters a core property holds (a title can be a whole paragraph)."""
+    return text if len(text) <= _PROPERTY_LIMIT else text[: _PROPERTY_LIMIT - 1] + "…"
 
 
 def _normalised_zip(data: bytes, timestamp: int) -> bytes:
