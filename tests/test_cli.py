@@ -24,7 +24,7 @@ def test_check_reports_planted_problems_with_file_and_line(repo, capsys):
     paper.mkdir()
     (paper / "overview.md").write_text(
         "# Planted\n\n## Slide\n\nSee [the notes](nothing.md) and [above](#nowhere).\n\n"
-        "#### Too deep\n\n![chart](figures/gone.png)\n\n$$\\frac{a$$\n",
+        "#### Too deep\n\n![chart](figures/gone.png)\n\n$$\\frac{a$$\n\n[odd](http://[)\n",
         encoding="utf-8",
     )
     (paper / "notes.md").write_text("---\ntitle: [oops\n---\n# Notes\n", encoding="utf-8")

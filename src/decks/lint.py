@@ -9,13 +9,13 @@ that make odd slides. Each finding is a Diagnostic naming ``file:line``.
 from __future__ import annotations
 
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote
 
 from decks.errors import DecksError, Diagnostic
 from decks.model import Document, Heading, Link, walk
 from decks.project import Paper, Project
 from decks.reading import read_paper_document
-from decks.resources import resolve_local
+from decks.resources import resolve_local, split_url
 from decks.themes import load_theme
 
 
@@ -74,7 +74,7 @@ def _links(document: Document, root: Path) -> list[Diagnostic]:
     base = (root / document.source).parent
     found = []
     for link, line in _links_with_lines(document):
-        parts = urlsplit(link.url)
+        parts = split_url(link.url)
         if parts.scheme or parts.netloc or not link.url:
             continue
         if not parts.path:

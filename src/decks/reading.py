@@ -25,7 +25,8 @@ def read_text(path: Path, shown: str) -> str:
     except OSError as error:
         raise SourceError(f"cannot read: {error.strerror}", shown) from None
     if len(data) > MAX_BYTES:
-        raise SourceError(f"is {len(data) // 1000} kB; decks reads Markdown files up to {MAX_BYTES // 1000} kB", shown)
+        size = -(-len(data) // 1000)  # rounded up: one byte too many must not read as the limit itself
+        raise SourceError(f"is {size} kB; decks reads Markdown files up to {MAX_BYTES // 1000} kB", shown)
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:

@@ -39,6 +39,8 @@ def resolve_local(ref: str, base_dir: Path, repo_root: Path) -> Path | None:
         return None
     else:
         candidate = base_dir / unquote(parts.path)
+    if "\0" in str(candidate):  # "%00": no file has that name, and the system refuses to look
+        return None
     resolved = candidate.resolve()
     root = repo_root.resolve()
     return resolved if resolved.is_relative_to(root) else None

@@ -188,7 +188,8 @@ class Pictures:
                 data, extension, size = _svg(path) if path.suffix.lower() == ".svg" else _bitmap(path)
         except (OSError, UnidentifiedImageError, ValueError, Image.DecompressionBombError,
                 Image.DecompressionBombWarning) as error:
-            return PictureInfo(key=key, problem=f"image '{src}' cannot be read: {error}")
+            reason = "not a picture file Pillow knows" if isinstance(error, UnidentifiedImageError) else str(error)
+            return PictureInfo(key=key, problem=f"image '{src}' cannot be read: {reason}")
         self.data[key] = (data, extension)
         return PictureInfo(key=key, width_px=size[0], height_px=size[1])
 
