@@ -97,7 +97,7 @@ def build(project: Project, names: list[str], options: Options, reporter: Report
     with _lock(project.build_dir, reporter):
         state = BuildState.load(project.build_dir / "state.json")
         outcomes: list[Outcome] = []
-        stale: list[Task] = []
+        stale: dict[str, tuple[Task, str]] = {}  # output -> its task and fingerprint
         for paper in papers:
             remove_stray_temps(paper.docs)
             for kind in options.kinds:
@@ -109,18 +109,16 @@ def build(project: Project, names: list[str], options: Options, reporter: Report
                 elif not options.force and state.is_fresh(output, fingerprint, project.root):
                     outcomes.append(Outcome(paper.name, kind, output, "fresh"))
                 else:
-                    stale.append(task)
+                    stale[output] = (task, fingerprint)
         reporter.starting(len(stale), len(outcomes) + len(stale))
         for outcome in outcomes:
             reporter.finished(outcome)
         try:
-            for outcome in _run(stale, options.jobs):
+            for outcome in _run([task for task, _ in stale.values()], options.jobs):
                 outcomes.append(outcome)
                 if outcome.status == "built":
-                    task = next(t for t in stale if t.paper.name == outcome.paper and t.kind == outcome.kind)
-                    state.records[outcome.output] = Record(
-                        _fingerprint(task), outcome.deps, sign(project.root / outcome.output)
-                    )
+                    fingerprint = stale[outcome.output][1]
+                    state.records[outcome.output] = Record(fingerprint, outcome.deps, sign(project.root / outcome.output))
                 reporter.finished(outcome)
         finally:
             state.save()
