@@ -9,12 +9,13 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 JOBS   ?=
 
-.PHONY: decks test bench check clean help
+.PHONY: decks test fuzz bench check clean help
 
 help:
 	@echo "make decks   build every paper's deck and handout into papers/<paper>/docs/"
 	@echo "make test    run the test suite"
 	@echo "make check   lint every paper without writing outputs"
+	@echo "make fuzz    search for crashes with fresh random Markdown (FUZZ=20: 20x the suite's examples)"
 	@echo "make bench   run the benchmark (writes bench/results.md)"
 	@echo "make clean   remove generated outputs and build/ (never your own files)"
 
@@ -26,6 +27,9 @@ check: $(VENV)/.decks-ready
 
 test: $(VENV)/.test-ready
 	$(BIN)/python -m pytest -n auto -q
+
+fuzz: $(VENV)/.test-ready
+	DECKS_FUZZ=$(or $(FUZZ),20) $(BIN)/python -m pytest -n auto -q tests/test_robustness.py tests/test_markdown.py tests/test_equations.py
 
 bench: $(VENV)/.test-ready
 	$(BIN)/python bench/run.py

@@ -3,6 +3,7 @@
 import shutil
 from pathlib import Path
 
+import fuzzing  # noqa: F401  (loads the Hypothesis profile before any test module)
 import pytest
 
 REPO = Path(__file__).parents[1]

@@ -79,3 +79,12 @@ def test_watch_rebuilds_on_save_and_stops_cleanly_on_ctrl_c(built_repo):
     rest = process.communicate(timeout=30)[0]
     assert "papers/tiny-paper/overview.md changed: rebuilt papers/tiny-paper/docs/tiny-paper.pptx" in changed
     assert "stopped watching" in rest and process.returncode == 0
+
+
+def test_the_first_line_counts_outputs_to_build_up_to_date_and_without_a_source(built_repo, capsys):
+    (built_repo / "papers" / "tiny-paper" / "notes.md").write_text("# Tiny\n\nEdited.\n", encoding="utf-8")
+    (built_repo / "papers" / "notes-only").mkdir()
+    (built_repo / "papers" / "notes-only" / "notes.md").write_text("# Only notes\n\nText.\n", encoding="utf-8")
+    assert run(built_repo, "build", "-j", "1") == 1  # the missing overview is an error
+    first = capsys.readouterr().err.splitlines()[0]
+    assert first == "building 2 of 4 outputs (1 up to date, 1 without a source)"

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pdfplumber
 import pytest
+from fuzzing import examples
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lxml import etree
@@ -117,7 +118,7 @@ LATEX_PIECES = st.sampled_from([
 ])
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(150), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(LATEX_PIECES, max_size=12).map("".join))
 def test_no_latex_whatsoever_makes_it_raise(tex):
     rendered = typeset(tex, display=True, size_pt=12)
@@ -435,7 +436,7 @@ def test_accents_combine_with_their_letter_and_function_names_keep_a_space():
 
 def test_a_result_is_cached_on_disk_and_read_back_instead_of_typeset_again(cache):
     first = typeset(r"\frac{a}{b}", display=True, size_pt=20)
-    files = list(cache.rglob("*.json"))
+    files = [path for path in cache.rglob("*.json") if json.loads(path.read_text(encoding="utf-8"))["_"] == "typeset"]
     assert len(files) == 1
     assert not list(cache.rglob("*.tmp"))
     entry = json.loads(files[0].read_text(encoding="utf-8"))
@@ -444,6 +445,22 @@ def test_a_result_is_cached_on_disk_and_read_back_instead_of_typeset_again(cache
     equations.clear_memory_cache()
     assert typeset(r"\frac{a}{b}", display=True, size_pt=20).svg == "<svg>from the cache</svg>"
     assert first.svg != "<svg>from the cache</svg>"
+
+
+def test_a_process_whose_formulas_are_all_cached_never_loads_the_typesetter(cache):
+    formulas = [r"\alpha_i^2", r"\frac{QK^\top}{\sqrt{d_k}}", r"\frac{a}{"]
+    runs = [to_unicode(tex) for tex in formulas]
+    script = (
+        "import sys, json; from pathlib import Path; from decks import equations as e;"
+        "e.set_cache_dir(Path(sys.argv[1]));"
+        f"runs = [e.to_unicode(tex) for tex in {formulas!r}]; problems = [e.check(tex) for tex in {formulas!r}];"
+        "print(json.dumps([runs, problems, 'ziamath' in sys.modules]))"
+    )
+    output = subprocess.run([sys.executable, "-c", script, str(cache)], capture_output=True, text=True, check=True)
+    cached_runs, problems, loaded = json.loads(output.stdout)
+    assert [[tuple(run) for run in found] for found in cached_runs] == runs
+    assert problems[:2] == ["", ""] and problems[2]
+    assert loaded is False
 
 
 def test_a_fresh_process_reads_the_same_results_from_the_cache(cache):

@@ -7,6 +7,7 @@ import time
 from typing import Any
 
 import pytest
+from fuzzing import examples
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -473,6 +474,7 @@ def test_front_matter_fills_the_metadata() -> None:
         presenter="Ada",
         date="2024-03-01",
         theme="dark",
+        theme_at=(SOURCE, 10),
         short_title="Attention",
         keywords=("transformers", "attention"),
         language="de",
@@ -673,7 +675,7 @@ _PIECES = st.sampled_from(
 )
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(st.one_of(st.text(), st.lists(_PIECES, max_size=80).map("".join)))
 def test_random_text_never_raises_anything_but_source_error(text: str) -> None:
     try:

@@ -21,6 +21,7 @@ from pathlib import Path
 
 import pytest
 from fixture_repo import REPO, fresh_repo
+from fuzzing import examples
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from output_text import page_texts, slide_texts
@@ -245,7 +246,7 @@ def documents(draw: st.DrawFn) -> str:
 SLOW = {"deadline": None, "suppress_health_check": [HealthCheck.too_slow, HealthCheck.data_too_large]}
 
 
-@settings(max_examples=80, **SLOW)
+@settings(max_examples=examples(80), **SLOW)
 @given(markdown=documents())
 def test_markdown_from_the_grammar_never_crashes_either_writer(workspace, markdown):
     writes_or_refuses(workspace, markdown)
@@ -281,7 +282,7 @@ def markup_deleted(text: str, draw: st.DrawFn) -> str:
 MUTATIONS: list[Callable[[str, st.DrawFn], str]] = [truncated, lines_duplicated, characters_deleted, markup_deleted]
 
 
-@settings(max_examples=40, **SLOW)
+@settings(max_examples=examples(40), **SLOW)
 @given(data=st.data())
 def test_real_notes_cut_repeated_and_chewed_never_crash_either_writer(workspace, data):
     path = data.draw(st.sampled_from(corpus_files()), label="corpus file")
@@ -392,6 +393,11 @@ BAD_PAPERS: dict[str, dict[str, bytes]] = {
         "notes.md": b"# Deep\n\n" + b"1. " * 3000 + b"x\n\n" + b"> " * 500 + b"quote\n",
     },
     "huge": {"overview.md": b"# Huge\n\n" + b"word " * (MAX_BYTES // 5), "notes.md": b"# Huge\n\nSmall.\n"},
+    "unknown-theme": {"overview.md": b"---\ntitle: T\ntheme: glossy\n---\n# T\n", "notes.md": b"# T\n\nText.\n"},
+    "slow": {  # Python-Markdown took 10 s over the brackets and 37 s over the references
+        "overview.md": b"# Slow\n\n## Slide\n\nFine.\n\n" + b"[unclosed " * 8000 + b"\n",
+        "notes.md": b"# Slow\n\n```\n" + b"[" * 8000 + b"\n```\n\n" + b"A claim.[^1]\n\n" * 8000 + b"[^1]: A note.\n",
+    },
     "bad-images": {  # and figures/huge.png: 256 million pixels, written by the fixture
         "overview.md": b"# Bad images\n\n## Pictures\n\n![a](figures/huge.png)\n\n![b](figures/broken.svg)\n\n"
                        b"![c](figures/vast.svg)\n\n![d](figures/text.png)\n\nAfter the pictures.\n",
@@ -514,6 +520,18 @@ def test_absurdly_deep_nesting_is_folded_with_a_warning(bad_run):
 def test_a_huge_file_is_refused_with_the_limit_and_its_sibling_is_built(bad_run):
     assert "error: papers/huge/overview.md: is 2001 kB; decks reads Markdown files up to 2000 kB" in bad_run.err
     assert built(bad_run, "huge", "handout")
+
+
+def test_an_unknown_theme_in_the_front_matter_names_its_line_for_both_outputs(bad_run):
+    message = "front matter 'theme': unknown theme 'glossy'; available: dark, default, high-contrast"
+    assert bad_run.err.count(f"error: papers/unknown-theme/overview.md:3: {message}") == 2  # the handout inherits it
+
+
+def test_text_that_would_take_minutes_to_read_is_refused_at_its_line(bad_run):
+    assert ("error: papers/slow/overview.md:7: this paragraph holds more than 300 '[', too many to read in time; "
+            "put blank lines between its parts or write a bracket as \\[") in bad_run.err
+    assert ("error: papers/slow/notes.md:207: footnote '[^1]' is referenced more than 100 times; "
+            "decks reads up to that many references to one footnote") in bad_run.err
 
 
 def test_images_that_cannot_be_read_are_warnings_with_their_lines_and_the_rest_is_built(bad_run):

@@ -24,8 +24,8 @@ from pathlib import Path
 from typing import Literal
 
 from decks import __version__
-from decks.errors import DecksError, Diagnostic, OutputConflict
-from decks.model import Document
+from decks.errors import DecksError, Diagnostic, OutputConflict, ThemeError
+from decks.model import Document, Meta
 from decks.outputs import install, remove_if_ours, remove_stray_temps, stamp, temp_path
 from decks.project import Paper, Project
 from decks.state import BuildState, Record, sign
@@ -84,7 +84,7 @@ class Outcome:
 class Reporter:
     """What the build tells the outside world; the CLI subclasses it to print."""
 
-    def starting(self, stale: int, total: int) -> None: ...
+    def starting(self, stale: int, fresh: int, total: int) -> None: ...
 
     def waiting(self, message: str) -> None: ...
 
@@ -110,7 +110,8 @@ def build(project: Project, names: list[str], options: Options, reporter: Report
                     outcomes.append(Outcome(paper.name, kind, output, "fresh"))
                 else:
                     stale[output] = (task, fingerprint)
-        reporter.starting(len(stale), len(outcomes) + len(stale))
+        fresh = sum(outcome.status == "fresh" for outcome in outcomes)
+        reporter.starting(len(stale), fresh, len(outcomes) + len(stale))
         for outcome in outcomes:
             reporter.finished(outcome)
         try:
@@ -227,7 +228,7 @@ def _produce(task: Task) -> tuple[list[Diagnostic], dict]:
 
     document, diagnostics = read_paper_document(task.paper, task.kind, task.root)
     # Read afresh for every output (a few small TOML files), so that `decks watch` sees theme edits.
-    theme = load_theme(task.theme or document.meta.theme or task.config_theme, task.root / "themes")
+    theme = _theme(task, document.meta)
     deps: set[Path] = {task.source, *theme.files()}
     if task.kind == "handout" and task.paper.overview.is_file():
         deps.add(task.paper.overview)
@@ -248,6 +249,18 @@ def _produce(task: Task) -> tuple[list[Diagnostic], dict]:
     finally:
         temp.unlink(missing_ok=True)
     return diagnostics, {_relative(task.root, dep): sign(dep) for dep in sorted(deps)}
+
+
+def _theme(task: Task, meta: Meta) -> Theme:
+    """The theme for this output: ``--theme``, else the front matter's, else the repository's setting."""
+    if task.theme or not meta.theme:
+        return load_theme(task.theme or task.config_theme, task.root / "themes")
+    try:
+        return load_theme(meta.theme, task.root / "themes")
+    except ThemeError as error:
+        if error.path:  # the theme exists, and one of its files is wrong
+            raise
+        raise ThemeError(f"front matter 'theme': {error.message}", *meta.theme_at) from None
 
 
 def _write(task: Task, document: Document, theme: Theme, temp: Path) -> list[Diagnostic]:

@@ -63,7 +63,8 @@ def _parser() -> argparse.ArgumentParser:
                            help="also write each deck as a PDF (papers/<paper>/docs/<paper>-slides.pdf), "
                            "through LibreOffice")
     build_cmd.add_argument("--allow-remote", action="store_true",
-                           help="let handouts fetch http(s) images and styles (off by default: no network)")
+                           help="let decks and handouts fetch http(s) images (and handouts their styles), with a "
+                           "timeout and a size cap, kept in build/cache/remote/ (off by default: no network)")
     build_cmd.add_argument("-q", "--quiet", action="store_true", help="print only problems and the failure summary")
     build_cmd.add_argument("-v", "--verbose", action="store_true", help="print every output, fresh ones too")
     build_cmd.add_argument("--debug", action="store_true", help="show Python tracebacks of internal errors")
@@ -203,10 +204,12 @@ class ConsoleReporter(Reporter):
         self.live = stream.isatty() and not quiet and os.environ.get("TERM") != "dumb"
         self.total = self.done = 0
 
-    def starting(self, stale: int, total: int) -> None:
+    def starting(self, stale: int, fresh: int, total: int) -> None:
         self.total = total
         if stale and not self.quiet:
-            self._line(f"building {stale} of {total} outputs ({total - stale} up to date)")
+            missing = total - stale - fresh
+            without = f", {missing} without a source" if missing else ""
+            self._line(f"building {stale} of {total} outputs ({fresh} up to date{without})")
 
     def waiting(self, message: str) -> None:
         self._line(message)

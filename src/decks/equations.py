@@ -209,7 +209,20 @@ _SPACING = re.compile(r"\\[,;:! ]|~|\\(?:thinspace|medspace|thickspace|quad|qqua
 
 @functools.lru_cache(maxsize=4096)
 def _mathml(tex: str, display: bool, preamble: str) -> tuple[str, str]:
-    """(MathML, problem) for the LaTeX; the MathML is namespace-free and already checked."""
+    """(MathML, problem) for the LaTeX; the MathML is namespace-free and already checked.
+
+    Kept on disk too: a deck's inline formulas only need this, so a rebuild whose
+    formulas are all cached never imports ziamath (a quarter of a second).
+    """
+    def convert() -> dict[str, object]:
+        mathml, problem = _mathml_now(tex, display, preamble)
+        return {"mathml": mathml, "problem": problem}
+
+    data = _disk_cached("mathml", (tex, display, preamble), convert)
+    return str(data["mathml"]), str(data["problem"])
+
+
+def _mathml_now(tex: str, display: bool, preamble: str) -> tuple[str, str]:
     if not tex.strip():
         return "", "empty formula"
     normal, starred, problem = _normalise(f"{preamble}\n{tex}" if preamble else tex)

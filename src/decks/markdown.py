@@ -10,10 +10,12 @@ element tree into model blocks with their source lines.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import difflib
 import re
 import threading
+from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,7 +23,7 @@ import yaml
 
 from decks.errors import Diagnostic, SourceError
 from decks.gfm_extension import Converted, Dialect
-from decks.gfm_prepass import prepass
+from decks.gfm_prepass import Prepassed, prepass
 from decks.markdown_tree import NOT_TEXT, TreeReader
 from decks.model import Block, Document, Footnote, Heading, Meta, Paragraph, plain_text
 from decks.resources import split_url
@@ -32,6 +34,12 @@ _FRONT_MATTER = re.compile(r"---[ \t]*\n(?P<yaml>.*?\n)?(?:---|\.\.\.)[ \t]*(?:\
 _TEXT_KEYS = ("title", "subtitle", "year", "venue", "url", "presenter", "date", "theme", "short_title", "language")
 _LIST_KEYS = ("authors", "keywords")
 _LINK_SCHEMES = ("", "http", "https", "mailto")  # what a paper's url may be: a link anyone may follow
+# Python-Markdown's time grows with the square of these; past the limits a file would take minutes.
+_MAX_BRACKETS = 300  # '[' in one paragraph: each starts a search for its link (8,000 take 10 s)
+_MAX_CITATIONS = 100  # references to one footnote: each is numbered against the others (8,000 take 37 s)
+_FENCE_MARK = re.compile(r"[ >]*(`{3,}|~{3,})")
+_BRACKET = re.compile(r"(?<!\\)\[")
+_FOOTNOTE_REF = re.compile(r"\[\^([^\]\s]+)\](?!:)")
 _local = threading.local()
 
 
@@ -61,6 +69,8 @@ def read_document(text: str, source: str, fallback_title: str = "") -> tuple[Doc
     diagnostics.extend(_misspelt_keys(fields, front or "", source))
     diagnostics.extend(_unsafe_url(fields, front or "", source))
     meta, blocks, title_line = _meta(fields, blocks, fallback_title)
+    if meta.theme:
+        meta = dataclasses.replace(meta, theme_at=(source, _key_line(front or "", "theme")))
     return Document(meta, blocks, footnotes, source, title_line), sorted(diagnostics, key=lambda found: found.line)
 
 
@@ -88,6 +98,7 @@ def _read_blocks(
 ) -> tuple[tuple[Block, ...], tuple[Footnote, ...]]:
     """Blocks and footnotes of Markdown ``body`` whose first line is line ``offset + 1`` of the file."""
     passed = prepass(body)
+    _refuse_slow_text(passed, source, offset)
     converted = _convert(passed.text, source)
     diagnostics.extend(Diagnostic(source, offset + line + 1, message) for line, message in passed.problems)
 
@@ -98,6 +109,37 @@ def _read_blocks(
     blocks, footnotes = reader.read(converted.tree)
     diagnostics.extend(reader.diagnostics)
     return blocks, footnotes
+
+
+def _refuse_slow_text(passed: Prepassed, source: str, offset: int) -> None:
+    """A SourceError, at the paragraph's line, for text Python-Markdown would take minutes to read.
+
+    Code fences are skipped: their brackets are never searched for links.
+    """
+    fence = ""
+    brackets, start = 0, 0
+    citations: Counter[str] = Counter()
+    for index, line in enumerate(passed.text.split("\n")):
+        mark = _FENCE_MARK.match(line)
+        if mark and (not fence or mark.group(1).startswith(fence)):
+            fence = "" if fence else mark.group(1)
+            continue
+        if fence:
+            continue
+        if not line.strip():
+            brackets, start = 0, index + 1
+            continue
+        brackets += len(_BRACKET.findall(line))
+        if brackets > _MAX_BRACKETS:
+            raise SourceError(f"this paragraph holds more than {_MAX_BRACKETS} '[', too many to read in time; "
+                              "put blank lines between its parts or write a bracket as \\[",
+                              source, offset + passed.origins[start] + 1)
+        for label in _FOOTNOTE_REF.findall(line):
+            citations[label] += 1
+            if citations[label] > _MAX_CITATIONS:
+                    raise SourceError(f"footnote '[^{label}]' is referenced more than {_MAX_CITATIONS} times; "
+                                  "decks reads up to that many references to one footnote",
+                                  source, offset + passed.origins[index] + 1)
 
 
 def _normalise(text: str) -> str:

@@ -285,7 +285,7 @@ class TreeReader:
         return found is not None and "checked" in str(self.stash[int(found.group(1))])
 
     def indented_code(self, element: etree.Element) -> CodeBlock:
-        code = html.unescape("".join(element.itertext())).rstrip("\n")
+        code = _unescape("".join(element.itertext())).rstrip("\n")
         index = self.source.find(_first_words(code))
         self.source.consume(index, code.count("\n") + 1)
         return CodeBlock(code, "", self.source.line(index))
@@ -318,7 +318,7 @@ class TreeReader:
         return Quote(self.blocks(element, skip), kind, self.source.line(index))
 
     def math_block(self, wrapped: str) -> MathBlock:
-        tex = _plain(html.unescape(wrapped)).strip()  # a fence inside $$ is stashed first: leave it out
+        tex = _plain(_unescape(wrapped)).strip()  # a fence inside $$ is stashed first: leave it out
         lines = tex.count("\n") + 1
         tex = tex.removeprefix("\\[").removesuffix("\\]").strip()
         index = self.source.find(lambda line: "$$" in line or "```" in line or "~~~" in line)
@@ -418,7 +418,7 @@ class TreeReader:
         if tag in ("strong", "em", "del", "s"):
             yield _FORMATTING[tag](_pair_tags(list(self.tokens(content))))
         elif tag == "code":
-            yield Code(html.unescape("".join(element.itertext())))
+            yield Code(_unescape("".join(element.itertext())))
         elif tag == "a" and "footnote-backref" not in element.get("class", ""):
             children = _pair_tags(list(self.tokens(content)))
             yield Link(_clean(element.get("href", "")), children, _clean(element.get("title", "")))
@@ -439,15 +439,15 @@ class TreeReader:
         code = re.match(r'<pre><code(?: class="language-([^"]*)")?>(.*)</code></pre>\Z', entry, re.S)
         if code:
             index = self.source.find(_FENCE_LINE.match)
-            text = html.unescape(code.group(2)).rstrip("\n")
+            text = _unescape(code.group(2)).rstrip("\n")
             self.source.consume(index, text.count("\n") + 3)
-            yield CodeBlock(text, html.unescape(code.group(1) or ""), self.source.line(index))
+            yield CodeBlock(text, _unescape(code.group(1) or ""), self.source.line(index))
         elif entry.startswith(f'<div class="{MATH_CLASS}">'):
             yield self.math_block(entry.removeprefix(f'<div class="{MATH_CLASS}">').removesuffix("</div>"))
         elif entry.lstrip().startswith("<!--"):
             yield from self.comment(entry.strip())
         elif entry.strip():
-            markup = entry.strip()
+            markup = self.unstashed(entry).strip()
             index = self.source.find(markup.split("\n")[0][:40])
             lines = markup.count("\n") + 1
             self.source.consume(index, lines)
@@ -457,6 +457,10 @@ class TreeReader:
             else:
                 place = self.source.line(self.source.search(image.src, index, index + lines))
                 yield Figure(dataclasses.replace(image, line=place), self.source.line(index))
+
+    def unstashed(self, markup: str) -> str:
+        """``markup`` with the placeholders of what Python-Markdown stashed inside it (a fence in an HTML block) put back."""
+        return PLACEHOLDER.sub(lambda found: self.unstashed(str(self.stash[int(found.group(1))])), markup)
 
     def comment(self, entry: str) -> Iterator[Block | _ColumnMark]:
         """Speaker notes and column marks; any other comment is left out, as GitHub shows none."""
@@ -536,7 +540,7 @@ def _children_with_tails(element: etree.Element) -> Iterator[etree.Element | str
 
 def _plain(text: str) -> str:
     """Text without Python-Markdown's private marks, its hidden e-mail letters shown."""
-    shown = _HIDDEN_ENTITY.sub(lambda found: html.unescape("&" + found.group(1)), text)
+    shown = _HIDDEN_ENTITY.sub(lambda found: _unescape("&" + found.group(1)), text)
     return _BROKEN_MARK.sub("", _PRIVATE_MARK.sub("", shown))
 
 

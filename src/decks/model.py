@@ -252,6 +252,7 @@ class Meta:
     presenter: str = ""
     date: str = ""
     theme: str = ""
+    theme_at: tuple[str, int] = ("", 0)  # the file and line naming the theme, for an unknown theme's error
     short_title: str = ""  # for running headers and slide footers; falls back to title
     keywords: tuple[str, ...] = ()
     language: str = "en"
