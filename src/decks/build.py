@@ -16,10 +16,8 @@ import subprocess
 import time
 import traceback
 from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from multiprocessing import get_context
 from pathlib import Path
 from typing import Literal
 
@@ -191,6 +189,9 @@ def _run(tasks: list[Task], jobs: int) -> Iterator[Outcome]:
     if workers <= 1:
         yield from map(run_task, tasks)
         return
+    from concurrent.futures import ProcessPoolExecutor, as_completed  # 20 ms: only when there is a pool
+    from multiprocessing import get_context
+
     with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("fork")) as pool:
         futures = [pool.submit(run_task, task) for task in tasks]
         try:
@@ -226,7 +227,7 @@ def _produce(task: Task) -> tuple[list[Diagnostic], dict]:
     from decks.reading import read_paper_document
     from decks.resources import images, resolve_local
 
-    document, diagnostics = read_paper_document(task.paper, task.kind, task.root)
+    document, diagnostics = read_paper_document(task.paper, task.kind, task.root, _cache(task, "documents"))
     # Read afresh for every output (a few small TOML files), so that `decks watch` sees theme edits.
     theme = _theme(task, document.meta)
     deps: set[Path] = {task.source, *theme.files()}
@@ -251,6 +252,11 @@ def _produce(task: Task) -> tuple[list[Diagnostic], dict]:
     return diagnostics, {_relative(task.root, dep): sign(dep) for dep in sorted(deps)}
 
 
+def _cache(task: Task, kind: str) -> Path:
+    """The folder of one kind of kept result (see decks.diskcache); ``decks clean`` empties them all."""
+    return task.root / "build" / "cache" / kind
+
+
 def _theme(task: Task, meta: Meta) -> Theme:
     """The theme for this output: ``--theme``, else the front matter's, else the repository's setting."""
     if task.theme or not meta.theme:
@@ -264,14 +270,20 @@ def _theme(task: Task, meta: Meta) -> Theme:
 
 
 def _write(task: Task, document: Document, theme: Theme, temp: Path) -> list[Diagnostic]:
-    from decks import equations
+    from decks import equations, remote
 
-    equations.set_cache_dir(task.root / "build" / "cache" / "equations")
+    equations.set_cache_dir(_cache(task, "equations"))
+    remote.set_cache_dir(_cache(task, "remote"))
     timestamp = _timestamp(task.source, task.root)
+    if task.kind in ("deck", SLIDES_PDF):
+        from decks.slides import metrics
+
+        metrics.set_cache_dir(_cache(task, "fonts"))
     if task.kind == "deck":
         from decks.slides.render import write_deck
 
-        return write_deck(document, theme, temp, repo_root=task.root, timestamp=timestamp)
+        return write_deck(document, theme, temp, repo_root=task.root, timestamp=timestamp,
+                          allow_remote=task.allow_remote)
     if task.kind == SLIDES_PDF:
         return _write_slides_pdf(task, document, theme, temp, timestamp)
     from decks.handout.pdf import write_handout
@@ -294,7 +306,8 @@ def _write_slides_pdf(task: Task, document: Document, theme: Theme, temp: Path, 
     soffice()  # before any work: say at once when LibreOffice is missing
     with tempfile.TemporaryDirectory(prefix="decks-slides-") as scratch:
         deck = Path(scratch, task.paper.deck.name)
-        diagnostics = write_deck(document, theme, deck, repo_root=task.root, timestamp=timestamp)
+        diagnostics = write_deck(document, theme, deck, repo_root=task.root, timestamp=timestamp,
+                                 allow_remote=task.allow_remote)
         export_pdf(deck, temp, timestamp=timestamp)
     return diagnostics
 

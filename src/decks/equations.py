@@ -17,9 +17,7 @@ import functools
 import hashlib
 import itertools
 import json
-import os
 import re
-import tempfile
 import threading
 import unicodedata
 import warnings
@@ -31,7 +29,7 @@ from types import ModuleType
 
 from lxml import etree
 
-from decks import omml
+from decks import diskcache, omml
 
 __all__ = [
     "Rendered", "check", "clear_memory_cache", "collect_macros", "defines_only", "set_cache_dir", "to_mathml",
@@ -873,41 +871,4 @@ def _fingerprint() -> str:
 
 def _disk_cached(name: str, args: tuple[object, ...], compute: Callable[[], dict[str, object]]) -> dict[str, object]:
     """``compute()``, read from the disk cache when it holds it, written there when not."""
-    if _cache_dir is None:
-        return compute()
-    key = hashlib.sha256(json.dumps([name, args, _fingerprint()]).encode()).hexdigest()
-    path = _cache_dir / key[:2] / f"{key}.json"
-    stored = _read_entry(path, name)
-    if stored is not None:
-        return stored
-    data = compute()
-    _write_entry(path, name, data)
-    return data
-
-
-def _read_entry(path: Path, name: str) -> dict[str, object] | None:
-    """A cached result; None when it is missing, unreadable or not one of ``name``'s."""
-    try:
-        stored = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    if not isinstance(stored, dict) or stored.pop("_", None) != name:
-        return None
-    return stored
-
-
-def _write_entry(path: Path, name: str, data: dict[str, object]) -> None:
-    """Write through a temporary file renamed into place: readers never see half a file.
-
-    A cache that cannot be written only costs time, so failures are ignored.
-    """
-    temporary = ""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-        with os.fdopen(handle, "w", encoding="utf-8") as file:
-            json.dump({"_": name, **data}, file)
-        os.replace(temporary, path)
-    except OSError:
-        if temporary:
-            Path(temporary).unlink(missing_ok=True)
+    return diskcache.cached_json(_cache_dir, name, [args, _fingerprint()], compute)

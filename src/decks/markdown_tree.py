@@ -318,7 +318,7 @@ class TreeReader:
         return Quote(self.blocks(element, skip), kind, self.source.line(index))
 
     def math_block(self, wrapped: str) -> MathBlock:
-        tex = _plain(_unescape(wrapped)).strip()  # a fence inside $$ is stashed first: leave it out
+        tex = _clean(wrapped).strip()  # a fence inside $$ is stashed first: leave it out
         lines = tex.count("\n") + 1
         tex = tex.removeprefix("\\[").removesuffix("\\]").strip()
         index = self.source.find(lambda line: "$$" in line or "```" in line or "~~~" in line)

@@ -331,3 +331,29 @@ def walk(node: object) -> Iterator[object]:
         if hasattr(current, "__dataclass_fields__"):
             children = (getattr(current, name) for name in current.__dataclass_fields__)
             stack.extend(reversed([c for c in children if isinstance(c, tuple) or hasattr(c, "__dataclass_fields__")]))
+
+
+# ---------------------------------------------------------------- JSON form, for the cache of read documents
+
+
+def to_data(node: object) -> object:
+    """``node`` as plain JSON data: each model value a dict naming its class, each tuple a list."""
+    if hasattr(node, "__dataclass_fields__"):
+        return {"@": type(node).__name__, **{name: to_data(getattr(node, name)) for name in node.__dataclass_fields__}}
+    if isinstance(node, tuple | list):
+        return [to_data(child) for child in node]
+    return node
+
+
+def from_data(data: object) -> object:
+    """The model value ``to_data`` gave ``data`` for; KeyError or TypeError when it is no such data."""
+    if isinstance(data, dict):
+        kind = _MODEL_TYPES[data["@"]]
+        return kind(**{name: from_data(value) for name, value in data.items() if name != "@"})
+    if isinstance(data, list):
+        return tuple(from_data(child) for child in data)
+    return data
+
+
+_MODEL_TYPES = {name: value for name, value in dict(globals()).items()
+                if isinstance(value, type) and hasattr(value, "__dataclass_fields__")}

@@ -2,8 +2,9 @@
 
 Every output ends with a stamp, ``decks-sha256 <hash of the whole file with the
 hash zeroed>``: as the zip comment of a .pptx, as a trailing comment line of a
-.pdf. A .pptx also names decks in its core properties (``dc:identifier``),
-which PowerPoint keeps when it saves. So a file at an output path is
+.pdf. A .pptx also names decks in its core properties (``dc:identifier``,
+set by the deck writer), which PowerPoint keeps when it saves. So a file at
+an output path is
 
 * ``ours``     - the stamp matches: decks wrote it and nobody changed it;
 * ``edited``   - decks wrote it (the provenance survives) but the bytes changed;
@@ -30,11 +31,8 @@ Ownership = Literal["missing", "ours", "edited", "foreign"]
 
 _STAMP = b"decks-sha256 "
 _ZEROS = b"0" * 64
-_PROVENANCE = "decks"
+PROVENANCE = "decks"  # a deck's dc:identifier: decks wrote it, even after someone saved it again
 _TEMP_MARK = ".decks-tmp"
-_FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
-_IDENTIFIER = re.compile(rb"<dc:identifier>[^<]*</dc:identifier>")
-_CORE_END = b"</cp:coreProperties>"
 
 
 def temp_path(final: Path) -> Path:
@@ -50,9 +48,9 @@ def remove_stray_temps(folder: Path) -> None:
 
 
 def stamp(path: Path) -> None:
-    """Normalise a freshly written output (deterministic bytes) and append its stamp."""
+    """Add its stamp to a freshly written output, whose writer made its bytes deterministic."""
     data = path.read_bytes()
-    data = _normalise_pptx(data) if path.suffix == ".pptx" else _normalise_pdf(data)
+    data = _pptx_with_stamp_slot(data) if path.suffix == ".pptx" else _pdf_with_stamp_slot(data)
     start = data.rfind(_STAMP) + len(_STAMP)
     checksum = hashlib.sha256(data).hexdigest().encode()
     path.write_bytes(data[:start] + checksum + data[start + len(_ZEROS) :])
@@ -115,30 +113,15 @@ def _backup_name(final: Path) -> Path:
     return candidate
 
 
-def _normalise_pptx(data: bytes) -> bytes:
-    """Rewrite the zip with fixed timestamps and member order, provenance, and a zeroed stamp."""
-    source = zipfile.ZipFile(io.BytesIO(data))
-    names = source.namelist()
-    names.sort(key=lambda name: (name != "[Content_Types].xml", name))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for name in names:
-            content = source.read(name)
-            if name == "docProps/core.xml":
-                content = _with_identifier(content)
-            info = zipfile.ZipInfo(name, date_time=_FIXED_ZIP_TIME)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o644 << 16
-            target.writestr(info, content)
-        target.comment = _STAMP + _ZEROS
-    return out.getvalue()
+def _pptx_with_stamp_slot(data: bytes) -> bytes:
+    """The deck with a zeroed stamp as its zip comment: only the zip's directory is written again.
 
-
-def _with_identifier(core: bytes) -> bytes:
-    tag = f"<dc:identifier>{_PROVENANCE}</dc:identifier>".encode()
-    if _IDENTIFIER.search(core):
-        return _IDENTIFIER.sub(tag, core)
-    return core.replace(_CORE_END, tag + _CORE_END)
+    The deck writer already wrote it deterministically (fixed dates, fixed order) with its provenance.
+    """
+    buffer = io.BytesIO(data)
+    with zipfile.ZipFile(buffer, "a") as archive:
+        archive.comment = _STAMP + _ZEROS
+    return buffer.getvalue()
 
 
 def _has_pptx_provenance(data: bytes) -> bool:
@@ -146,10 +129,10 @@ def _has_pptx_provenance(data: bytes) -> bool:
         core = zipfile.ZipFile(io.BytesIO(data)).read("docProps/core.xml")
     except (zipfile.BadZipFile, KeyError):
         return False
-    return f"<dc:identifier>{_PROVENANCE}</dc:identifier>".encode() in core
+    return f"<dc:identifier>{PROVENANCE}</dc:identifier>".encode() in core
 
 
-def _normalise_pdf(data: bytes) -> bytes:
+def _pdf_with_stamp_slot(data: bytes) -> bytes:
     """A PDF is deterministic as WeasyPrint writes it here; the stamp is a trailing comment."""
     if not data.endswith(b"\n"):
         data += b"\n"

@@ -8,11 +8,16 @@ metadata it inherits from the paper's overview.
 
 from __future__ import annotations
 
+import functools
+import hashlib
 from dataclasses import fields, replace
+from importlib import metadata
 from pathlib import Path
+from typing import Any
 
+from decks import diskcache
 from decks.errors import Diagnostic, SourceError
-from decks.model import Document, Meta
+from decks.model import Document, Meta, from_data, to_data
 from decks.project import Paper
 
 MAX_BYTES = 2_000_000
@@ -39,28 +44,69 @@ def read_text(path: Path, shown: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
-def read_file(path: Path, root: Path, fallback_title: str) -> tuple[Document, list[Diagnostic]]:
-    from decks.markdown import read_document
+def read_file(path: Path, root: Path, fallback_title: str, cache: Path | None = None
+              ) -> tuple[Document, list[Diagnostic]]:
+    """The file's Document and what reading it found; kept in ``cache`` (a folder) when one is given.
 
+    A document read before, with the same text and the same reader, comes back
+    from the cache: then not even Python-Markdown is imported.
+    """
     shown = path.relative_to(root).as_posix()
     if not path.resolve().is_relative_to(root.resolve()):  # a symlink: its target could be anyone's file
         raise SourceError("leads outside the repository through a symlink; decks reads only files inside it", shown)
-    return read_document(read_text(path, shown), shown, fallback_title)
+    text = read_text(path, shown)
+    stored = diskcache.cached_json(cache, "document", [text, shown, fallback_title, _reader_fingerprint()],
+                                   lambda: _read(text, shown, fallback_title))
+    try:
+        return _from_stored(stored, shown)
+    except (KeyError, TypeError, ValueError):  # an entry from who knows where: read afresh
+        return _from_stored(_read(text, shown, fallback_title), shown)
 
 
-def read_paper_document(paper: Paper, kind: str, root: Path) -> tuple[Document, list[Diagnostic]]:
-    """The Document for a paper's deck (its overview) or handout (its notes).
+def _read(text: str, shown: str, fallback_title: str) -> dict[str, Any]:
+    """The Document as JSON data, or the SourceError's message and line: a refusal is worth keeping too."""
+    from decks.markdown import read_document
+
+    try:
+        document, diagnostics = read_document(text, shown, fallback_title)
+    except SourceError as error:
+        return {"error": [error.message, error.line]}
+    return {"document": to_data(document), "diagnostics": [to_data(found) for found in diagnostics]}
+
+
+def _from_stored(stored: dict[str, Any], shown: str) -> tuple[Document, list[Diagnostic]]:
+    if "error" in stored:
+        message, line = stored["error"]
+        raise SourceError(str(message), shown, int(line))
+    document = from_data(stored["document"])
+    if not isinstance(document, Document):
+        raise TypeError("not a document")
+    return document, [Diagnostic(**{k: v for k, v in found.items() if k != "@"}) for found in stored["diagnostics"]]
+
+
+@functools.cache
+def _reader_fingerprint() -> str:
+    """What a read document depends on besides its text: the reader's code and its libraries' versions."""
+    package = Path(__file__).parent
+    code = [hashlib.sha256(path.read_bytes()).hexdigest() for path in sorted(package.glob("*.py"))]
+    versions = [metadata.version(name) for name in ("markdown", "pymdown-extensions", "PyYAML", "pygments")]
+    return diskcache.digest(versions, code)
+
+
+def read_paper_document(paper: Paper, kind: str, root: Path, cache: Path | None = None
+                        ) -> tuple[Document, list[Diagnostic]]:
+    """The Document for a paper's deck (its overview) or handout (its notes); ``cache`` as for read_file.
 
     A handout takes the overview's metadata (front matter) as its base: notes.md
     only needs front matter for what it wants to say differently.
     """
     fallback = paper.name.replace("-", " ").replace("_", " ").strip().title()
     if kind == "deck":
-        return read_file(paper.overview, root, fallback)
-    notes, diagnostics = read_file(paper.notes, root, fallback)
+        return read_file(paper.overview, root, fallback, cache)
+    notes, diagnostics = read_file(paper.notes, root, fallback, cache)
     if paper.overview.is_file():
         try:
-            overview, _ = read_file(paper.overview, root, fallback)
+            overview, _ = read_file(paper.overview, root, fallback, cache)
         except SourceError:
             return notes, diagnostics  # the deck's own build reports the overview's problem
         notes = replace(notes, meta=_merged(overview.meta, notes.meta))

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from collections.abc import Iterator
 
 import pytest
 from handout_helpers import FIXTURES
+from web_server import Reply, Server, serve
 
 from decks.handout.access import access
 from decks.handout.sanitize import clean_html
@@ -68,43 +68,34 @@ def test_the_fetcher_refuses_everything_else_and_says_so(repo, url):
     assert fetcher.refused == [url]
 
 
-class _Images(BaseHTTPRequestHandler):
-    body = (FIXTURES / "bar-chart.png").read_bytes()
-
-    def do_GET(self) -> None:  # noqa: N802 (the name http.server calls)
-        self.send_response(200)
-        self.send_header("Content-Type", "image/png")
-        self.send_header("Content-Length", str(len(self.body)))
-        self.end_headers()
-        self.wfile.write(self.body)
-
-    def log_message(self, *args: object) -> None:
-        """Quiet: the test reads what it needs from the response."""
+CHART = (FIXTURES / "bar-chart.png").read_bytes()
 
 
 @pytest.fixture
-def web() -> str:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Images)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
+def web() -> Iterator[Server]:
+    with serve({"/chart.png": Reply(CHART, "image/png")}) as server:
+        yield server
 
 
-def test_with_remote_fetching_allowed_a_web_image_is_fetched(repo, web):
+def test_with_remote_fetching_allowed_a_web_image_is_fetched_with_its_type(repo, web):
     from decks.handout.fetch import RepositoryFetcher
 
-    response = RepositoryFetcher(repo, "notes.md", allow_remote=True)(f"{web}/chart.png")
-    assert response.read() == _Images.body
+    response = RepositoryFetcher(repo, "notes.md", allow_remote=True)(f"{web.url}/chart.png")
+    assert (response.read(), response.content_type) == (CHART, "image/png")
 
 
-def test_a_remote_answer_larger_than_the_cap_is_refused(repo, web, monkeypatch):
-    from decks.handout import fetch
+def test_a_remote_answer_larger_than_the_cap_is_refused_and_said(repo, web, monkeypatch):
+    from decks import remote
+    from decks.handout.fetch import RepositoryFetcher
 
-    monkeypatch.setattr(fetch, "REMOTE_MAX_BYTES", 100)
-    with pytest.raises(ValueError, match="larger than"):
-        fetch.RepositoryFetcher(repo, "notes.md", allow_remote=True)(f"{web}/chart.png")
+    monkeypatch.setattr(remote, "MAX_BYTES", 100)
+    fetcher = RepositoryFetcher(repo, "notes.md", allow_remote=True)
+    with pytest.raises(PermissionError, match="larger than"):
+        fetcher(f"{web.url}/chart.png")
+    assert [d.message for d in fetcher.diagnostics] == [
+        f"could not fetch '{web.url}/chart.png': it is larger than 0.0001 MB"
+    ]
+    assert fetcher.refused == [f"{web.url}/chart.png"]
 
 
 # ------------------------------------------------------------------ the raw HTML cleaner

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 from PIL import Image
+from web_server import Reply, serve
 
 from decks.errors import EnvironmentProblem
 from decks.slides.metrics import FontMetrics, Pictures, font_file
@@ -59,6 +63,25 @@ def pictures(repo: Path) -> Pictures:
     return Pictures("papers/p/overview.md", repo)
 
 
+MEASURE_IN_A_FRESH_PROCESS = (
+    "import json, sys; from pathlib import Path; from decks.slides import metrics;"
+    "metrics.set_cache_dir(Path(sys.argv[1])); fonts = metrics.FontMetrics(('Calibri', 'Courier New'));"
+    "widths = [fonts.text_width(t, f, 20, b) for t in ('Attention ☐ 🎉 日本', 'x') for f in ('Calibri', 'Courier New')"
+    " for b in (False, True)];"
+    "print(json.dumps([widths, fonts.line_height('Calibri', 20), 'fontTools' in sys.modules]))"
+)
+
+
+def test_fonts_are_found_and_read_once_then_measured_the_same_from_the_cache(tmp_path):
+    def measure() -> list:
+        command = [sys.executable, "-c", MEASURE_IN_A_FRESH_PROCESS, str(tmp_path / "fonts")]
+        return json.loads(subprocess.run(command, capture_output=True, text=True, check=True).stdout)
+
+    first, again = measure(), measure()
+    assert first[2] is True and again[2] is False  # the second process never reads a font's tables
+    assert again[:2] == first[:2]
+
+
 def test_a_missing_image_is_named_in_the_problem(repo):
     assert pictures(repo).picture("figures/fig.png").problem == "image 'figures/fig.png' not found"
 
@@ -70,8 +93,25 @@ def test_an_image_outside_the_repository_is_refused_without_reading_it(repo, tmp
     assert pictures(repo).picture("../../../x.png").problem == "image '../../../x.png' is outside the repository"
 
 
-def test_a_web_image_is_not_fetched(repo):
-    assert "on the web" in pictures(repo).picture("https://example.org/a.png").problem
+def test_a_web_image_is_not_fetched_without_allow_remote(repo):
+    with serve({"/a.png": Reply(b"never asked for", "image/png")}) as web:
+        problem = pictures(repo).picture(f"{web.url}/a.png").problem
+        assert web.requests == []
+    assert problem == f"image '{web.url}/a.png' is on the web; the deck fetches it only with --allow-remote"
+
+
+def test_with_allow_remote_a_web_svg_is_rasterised_like_a_file(repo):
+    with serve({"/figure": Reply((FIXTURES / "figures/pipeline.svg").read_bytes(), "image/svg+xml")}) as web:
+        found = Pictures("papers/p/overview.md", repo, allow_remote=True)
+        info = found.picture(f"{web.url}/figure")
+    assert (info.key, info.problem) == (f"{web.url}/figure", "")
+    assert found.data[info.key][0].startswith(b"\x89PNG") and info.width_px >= 2400
+
+
+def test_with_allow_remote_a_web_page_that_is_no_picture_is_a_problem_not_a_crash(repo):
+    with serve({"/a.png": Reply(b"<html>Please sign in</html>", "text/html")}) as web:
+        info = Pictures("papers/p/overview.md", repo, allow_remote=True).picture(f"{web.url}/a.png")
+    assert info.problem == f"image '{web.url}/a.png' cannot be read: not a picture file Pillow knows"
 
 
 def test_png_and_jpeg_are_embedded_as_they_are(repo):

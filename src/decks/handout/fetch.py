@@ -2,7 +2,9 @@
 
 This is the second line of defence (the HTML writer already refuses what it
 can see); it also covers what only the layout asks for, such as an image inside
-an SVG. Each refusal becomes a Diagnostic and the rest of the handout renders.
+an SVG. Each refusal, and each web address ``decks.remote`` could not fetch
+(it keeps the timeout, the size cap and the cache), becomes a Diagnostic and
+the rest of the handout renders.
 
 WeasyPrint names each image in the PDF after a hash of its address, so the
 layout sees repository files under one fixed root (``REPOSITORY_ROOT``) and the
@@ -18,11 +20,10 @@ from urllib.parse import urlsplit
 
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
+from decks import remote
 from decks.errors import Diagnostic
 from decks.handout.access import access
 
-REMOTE_TIMEOUT_SECONDS = 10
-REMOTE_MAX_BYTES = 20_000_000
 REPOSITORY_ROOT = "file:///decks-repository/"
 
 
@@ -39,7 +40,7 @@ class RepositoryFetcher(URLFetcher):
     """Loads what ``access`` allows and records a Diagnostic for everything it refuses."""
 
     def __init__(self, repo_root: Path, source: str, *, allow_remote: bool) -> None:
-        super().__init__(timeout=REMOTE_TIMEOUT_SECONDS, allowed_protocols=("file", "data", "http", "https"))
+        super().__init__(allowed_protocols=("file", "data"))
         self.repo_root = repo_root
         self.source = source
         self.allow_remote = allow_remote
@@ -50,27 +51,24 @@ class RepositoryFetcher(URLFetcher):
         real = _root_uri(self.repo_root) + url.removeprefix(REPOSITORY_ROOT) if url.startswith(REPOSITORY_ROOT) else url
         allowed = access(real, self.repo_root, self.repo_root, allow_remote=self.allow_remote)
         if allowed.refusal:
-            self.refused.append(url)
-            self.diagnostics.append(Diagnostic(self.source, 0, f"refused to load '{_shown(url)}': {allowed.refusal}"))
-            raise PermissionError(allowed.refusal)
+            raise self._refused(url, f"refused to load '{_shown(url)}': {allowed.refusal}")
         if allowed.path is not None:
             content_type = mimetypes.guess_type(allowed.path.name)[0] or "application/octet-stream"
             return URLFetcherResponse(url, allowed.path.read_bytes(), {"Content-Type": content_type})
-        response = super().fetch(url, headers)
         if urlsplit(url).scheme.lower() == "data":
-            return response
-        return _capped(response)
+            return super().fetch(url, headers)
+        try:
+            fetched = remote.fetch(url)
+        except remote.FetchError as error:
+            raise self._refused(url, f"could not fetch '{_shown(url)}': {error}") from None
+        content_type = fetched.content_type or "application/octet-stream"
+        return URLFetcherResponse(url, fetched.body, {"Content-Type": content_type})
 
-
-def _capped(response: URLFetcherResponse) -> URLFetcherResponse:
-    """The remote response read into memory, refused when it is larger than REMOTE_MAX_BYTES."""
-    try:
-        body = response.read(REMOTE_MAX_BYTES + 1)
-    finally:
-        response.close()
-    if len(body) > REMOTE_MAX_BYTES:
-        raise ValueError(f"{response.url} is larger than {REMOTE_MAX_BYTES // 1_000_000} MB")
-    return URLFetcherResponse(response.url, body, dict(response.headers.items()), response.status)
+    def _refused(self, url: str, message: str) -> PermissionError:
+        """The error to raise for ``url``, recorded as a Diagnostic so that WeasyPrint's own message is left out."""
+        self.refused.append(url)
+        self.diagnostics.append(Diagnostic(self.source, 0, message))
+        return PermissionError(message)
 
 
 def _shown(url: str) -> str:

@@ -17,7 +17,7 @@ from decks.slides.shapes import DeckPlan
 from decks.themes import Theme
 
 
-def plan_document(document: Document, theme: Theme, *, repo_root: Path
+def plan_document(document: Document, theme: Theme, *, repo_root: Path, allow_remote: bool = False
                   ) -> tuple[DeckPlan, RealMeasure, list[Diagnostic]]:
     """The fitted plan of ``document``, the measure holding its pictures, and what had to be worked around.
 
@@ -32,6 +32,7 @@ def plan_document(document: Document, theme: Theme, *, repo_root: Path
         math_font=str(theme.section("deck")["math_font"]),
         math_colour=theme.colour("text"),
         formulas=formulas,
+        allow_remote=allow_remote,
     )
     plan, diagnostics = plan_deck(outline(document), theme, measure, meta=document.meta,
                                   footnotes=document.footnotes, source=document.source)

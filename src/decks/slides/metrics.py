@@ -14,16 +14,17 @@ import io
 import shutil
 import subprocess
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path, PurePosixPath
+from typing import Any
 
-from fontTools.ttLib import TTFont
 from PIL import Image, ImageFont, ImageOps, UnidentifiedImageError
 
-from decks import equations
+from decks import diskcache, equations, remote
 from decks.errors import EnvironmentProblem
-from decks.resources import is_remote, resolve_local
+from decks.resources import is_remote, resolve_local, split_url
 from decks.slides.measure import EquationInfo, PictureInfo, Position
 
 _EM = 1000  # fonts are loaded at 1000 px per em; widths scale linearly from there
@@ -79,7 +80,7 @@ class FontMetrics:
     def _face(self, family: str, bold: bool, italic: bool) -> _Face:
         key = (family, bold, italic)
         if key not in self._faces:
-            self._faces[key] = _load_face(font_file(family, bold, italic))
+            self._faces[key] = _face(family, bold, italic)
         return self._faces[key]
 
     def _em_width(self, text: str, face: _Face) -> float:
@@ -146,24 +147,83 @@ def _scan_font_dirs(name: str, bold: bool, italic: bool) -> Path | None:
     return None
 
 
-def _load_face(path: Path) -> _Face:
-    font = ImageFont.truetype(str(path), _EM, layout_engine=ImageFont.Layout.BASIC)
-    with TTFont(str(path), lazy=True, fontNumber=0) as tables:
-        covered = frozenset(tables["cmap"].getBestCmap())
-    return _Face(font=font, covered=covered, height=max(font.font.height / _EM, _LEAST_LINE_HEIGHT))
+def set_cache_dir(path: Path | None) -> None:
+    """Keep what was learnt of each font (its file, the characters it has) under ``path``; None: nothing."""
+    global _cache_dir
+    _cache_dir = path
+
+
+_cache_dir: Path | None = None
+
+
+@cache
+def _face(family: str, bold: bool, italic: bool) -> _Face:
+    """The face of ``family`` in that style, once per process (a worker measures many decks).
+
+    Finding the file (fontconfig) and reading its character map take a tenth of a
+    second per font, so both are kept in the disk cache, trusted while the file
+    keeps its size and modification time.
+    """
+    def describe() -> dict[str, Any]:
+        return _description(font_file(family, bold, italic))
+
+    stored = diskcache.cached_json(_cache_dir, "font", [family, bold, italic], describe)
+    if not _unchanged(stored):
+        stored = describe()
+    return _loaded(stored)
 
 
 def _optional_face(family: str) -> _Face | None:
-    found = _find_font(family, False, False)
-    return _load_face(found) if found else None
+    try:
+        return _face(family, False, False)
+    except EnvironmentProblem:
+        return None
+
+
+def _description(path: Path) -> dict[str, Any]:
+    """What measuring needs of a font file, as JSON: where it is, the characters it has, its line height."""
+    from fontTools.ttLib import TTFont  # only when the cache does not know the font: it takes 40 ms to import
+
+    with TTFont(str(path), lazy=True, fontNumber=0) as tables:
+        covered = sorted(tables["cmap"].getBestCmap())
+    font = ImageFont.truetype(str(path), _EM, layout_engine=ImageFont.Layout.BASIC)
+    stat = path.stat()
+    return {"path": str(path), "stat": [stat.st_size, stat.st_mtime_ns], "covered": _ranges(covered),
+            "height": max(font.font.height / _EM, _LEAST_LINE_HEIGHT)}
+
+
+def _unchanged(stored: dict[str, Any]) -> bool:
+    try:
+        stat = Path(str(stored["path"])).stat()
+    except (KeyError, OSError):
+        return False
+    return stored.get("stat") == [stat.st_size, stat.st_mtime_ns]
+
+
+def _loaded(stored: dict[str, Any]) -> _Face:
+    font = ImageFont.truetype(str(stored["path"]), _EM, layout_engine=ImageFont.Layout.BASIC)
+    covered = frozenset(code for start, end in stored["covered"] for code in range(start, end + 1))
+    return _Face(font=font, covered=covered, height=float(stored["height"]))
+
+
+def _ranges(codes: list[int]) -> list[list[int]]:
+    """Sorted code points as [first, last] runs: a font's map is a few hundred runs, not thousands of numbers."""
+    runs: list[list[int]] = []
+    for code in codes:
+        if runs and code == runs[-1][1] + 1:
+            runs[-1][1] = code
+        else:
+            runs.append([code, code])
+    return runs
 
 
 class Pictures:
-    """Images named in one Markdown file, read from inside the repository only."""
+    """Images named in one Markdown file, read from inside the repository only; from the web with ``allow_remote``."""
 
-    def __init__(self, source: str, repo_root: Path) -> None:
+    def __init__(self, source: str, repo_root: Path, *, allow_remote: bool = False) -> None:
         self._base = (repo_root / PurePosixPath(source)).parent
         self._root = repo_root
+        self._allow_remote = allow_remote
         self.data: dict[str, tuple[bytes, str]] = {}  # key -> (bytes, extension)
         self._infos: dict[str, PictureInfo] = {}
 
@@ -174,18 +234,34 @@ class Pictures:
 
     def _read(self, src: str) -> PictureInfo:
         if is_remote(src):
-            problem = f"image '{src}' is on the web; the deck shows only images in the repository"
-            return PictureInfo(key=src, problem=problem)
+            return self._fetched(src)
         path = resolve_local(src, self._base, self._root)
         if path is None:
             return PictureInfo(key=src, problem=f"image '{src}' is outside the repository")
         if not path.is_file():
             return PictureInfo(key=src, problem=f"image '{src}' not found")
         key = path.relative_to(self._root.resolve()).as_posix()
+        return self._decoded(src, key, path.read_bytes, svg=path.suffix.lower() == ".svg")
+
+    def _fetched(self, src: str) -> PictureInfo:
+        """A web image through ``decks.remote`` (its timeout, size cap and cache), keyed by its address."""
+        if not self._allow_remote:
+            return PictureInfo(key=src, problem=f"image '{src}' is on the web; the deck fetches it only with "
+                                                "--allow-remote")
+        try:
+            fetched = remote.fetch(src)
+        except remote.FetchError as error:
+            return PictureInfo(key=src, problem=f"image '{src}' could not be fetched: {error}")
+        svg = fetched.content_type.partition(";")[0].strip().lower() == "image/svg+xml" \
+            or split_url(src).path.lower().endswith(".svg")
+        return self._decoded(src, src, lambda: fetched.body, svg=svg)
+
+    def _decoded(self, src: str, key: str, read: Callable[[], bytes], *, svg: bool) -> PictureInfo:
+        """The picture ``read`` gives, kept under ``key`` for the renderer, or why it cannot be shown."""
         try:
             with warnings.catch_warnings():  # more pixels than Pillow's limit: refused, not read with a warning
                 warnings.simplefilter("error", Image.DecompressionBombWarning)
-                data, extension, size = _svg(path) if path.suffix.lower() == ".svg" else _bitmap(path)
+                data, extension, size = _svg(read()) if svg else _bitmap(read())
         except (OSError, UnidentifiedImageError, ValueError, Image.DecompressionBombError,
                 Image.DecompressionBombWarning) as error:
             reason = "not a picture file Pillow knows" if isinstance(error, UnidentifiedImageError) else str(error)
@@ -194,9 +270,8 @@ class Pictures:
         return PictureInfo(key=key, width_px=size[0], height_px=size[1])
 
 
-def _bitmap(path: Path) -> tuple[bytes, str, tuple[int, int]]:
+def _bitmap(data: bytes) -> tuple[bytes, str, tuple[int, int]]:
     """The file's bytes when PowerPoint shows them as they are; else a PNG, upright."""
-    data = path.read_bytes()
     with Image.open(io.BytesIO(data)) as image:
         upright = image.getexif().get(0x0112, 1) == 1
         if image.format in ("PNG", "JPEG", "GIF") and upright:
@@ -207,14 +282,13 @@ def _bitmap(path: Path) -> tuple[bytes, str, tuple[int, int]]:
         return buffer.getvalue(), "png", converted.size
 
 
-def _svg(path: Path) -> tuple[bytes, str, tuple[int, int]]:
-    """An SVG rasterised to PNG, large enough to stay sharp on any slide."""
+def _svg(data: bytes) -> tuple[bytes, str, tuple[int, int]]:
+    """An SVG rasterised to PNG, large enough to stay sharp on any slide (nothing it names is loaded)."""
     from xml.etree.ElementTree import ParseError
 
     import cairosvg
     from cairocffi import CairoError
 
-    data = path.read_bytes()
     try:
         with Image.open(io.BytesIO(cairosvg.svg2png(bytestring=data, unsafe=False))) as natural:
             scale = max(1.0, _SVG_LONG_SIDE / max(natural.size))
@@ -263,9 +337,9 @@ class RealMeasure(FontMetrics):
     """Everything the planner asks, answered from fonts, files and decks.equations."""
 
     def __init__(self, families: tuple[str, ...], source: str, repo_root: Path, *, math_font: str, math_colour: str,
-                 formulas: tuple[str, ...] = ()) -> None:
+                 formulas: tuple[str, ...] = (), allow_remote: bool = False) -> None:
         super().__init__(families)
-        self.pictures = Pictures(source, repo_root)
+        self.pictures = Pictures(source, repo_root, allow_remote=allow_remote)
         self.equations = Equations(math_font, math_colour, equations.collect_macros(formulas))
 
     def picture(self, src: str) -> PictureInfo:

@@ -33,6 +33,7 @@ from pptx.util import Emu
 
 from decks.errors import Diagnostic, EnvironmentProblem, ThemeError
 from decks.model import Document
+from decks.outputs import PROVENANCE
 from decks.slides import oxml
 from decks.slides.check import plan_document
 from decks.slides.metrics import RealMeasure, font_file
@@ -57,10 +58,14 @@ _PROPERTY_LIMIT = 255  # characters python-pptx (and Office) allow in a core pro
 _ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)  # the earliest time a zip entry can carry
 
 
-def write_deck(document: Document, theme: Theme, out: Path, *, repo_root: Path, timestamp: int) -> list[Diagnostic]:
-    """Write ``document`` as a deck to ``out``; return what had to be worked around."""
+def write_deck(document: Document, theme: Theme, out: Path, *, repo_root: Path, timestamp: int,
+               allow_remote: bool = False) -> list[Diagnostic]:
+    """Write ``document`` as a deck to ``out``; return what had to be worked around.
+
+    Web images are fetched (through ``decks.remote``) only with ``allow_remote``; else they are placeholders.
+    """
     theme = with_template(theme, repo_root)
-    plan, measure, diagnostics = plan_document(document, theme, repo_root=repo_root)
+    plan, measure, diagnostics = plan_document(document, theme, repo_root=repo_root, allow_remote=allow_remote)
     render_deck(plan, theme, measure, out, timestamp=timestamp)
     return diagnostics
 
@@ -351,6 +356,7 @@ def _set_properties(presentation: PresentationObject, plan: DeckPlan, timestamp:
     properties.comments = ""
     properties.category = ""
     properties.last_modified_by = "decks"
+    properties.identifier = PROVENANCE
     properties.revision = 1
     properties.created = moment
     properties.modified = moment

@@ -1,0 +1,71 @@
+"""Entries in ``build/cache``: results kept under a hash of everything they depend on.
+
+Typeset formulas, read Markdown documents and font coverage all live there, each
+kind in a folder of its own. An entry is one file named by the SHA-256 of its
+key, written through a temporary file renamed into place, so a reader never
+sees half an entry, and trusted only when it parses. A cache costs time when it
+cannot be read or written, never a build: those errors are ignored.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+
+def digest(*parts: object) -> str:
+    """The SHA-256 of ``parts`` (anything JSON can write), as hex: an entry's name."""
+    return hashlib.sha256(json.dumps(parts, ensure_ascii=False).encode()).hexdigest()
+
+
+def entry_path(folder: Path, key: str, suffix: str = ".json") -> Path:
+    """Where the entry ``key`` lives: two-letter subfolders keep any one folder small."""
+    return folder / key[:2] / f"{key}{suffix}"
+
+
+def read_json(path: Path) -> Any:
+    """The JSON value stored at ``path``; None when it is missing or unreadable."""
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def write_json(path: Path, value: Any) -> None:
+    write_atomically(path, json.dumps(value, ensure_ascii=False).encode())
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    """Write ``data`` whole or not at all; failures are ignored (see the module's docstring)."""
+    temporary = ""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+        with os.fdopen(handle, "wb") as file:
+            file.write(data)
+        os.replace(temporary, path)
+    except OSError:
+        if temporary:
+            Path(temporary).unlink(missing_ok=True)
+
+
+def cached_json(folder: Path | None, kind: str, key: object, compute: Callable[[], dict[str, Any]]) -> dict[str, Any]:
+    """``compute()``'s mapping, read from ``folder`` when an entry of ``kind`` holds it, kept there when not.
+
+    ``kind`` is stored in the entry and checked on reading, so two kinds of result
+    can never be mistaken for each other. ``folder`` None keeps nothing.
+    """
+    if folder is None:
+        return compute()
+    path = entry_path(folder, digest(kind, key))
+    stored = read_json(path)
+    if isinstance(stored, dict) and stored.pop("_", None) == kind:
+        return stored
+    data = compute()
+    write_json(path, {"_": kind, **data})
+    return data
