@@ -343,6 +343,16 @@ def test_a_footnote_that_is_a_picture_shows_it_in_the_handout(workspace):
     assert re.search(r'<span class="footnote[^>]*>.*<img src="[^"]*bars\.png" alt="a chart"', html, re.S)
 
 
+def test_a_split_that_would_leave_only_a_repeated_parent_item_is_not_taken(workspace):
+    from decks.slides.render import write_deck
+
+    markdown = (REPO / "tests" / "fixtures" / "fuzz" / "parent-repeated-forever.md").read_text(encoding="utf-8")
+    document, _ = read_document(markdown, SOURCE)
+    with time_limit(20):  # before the fix, every slide showed the parent again and the deck never ended
+        write_deck(document, workspace.theme, workspace.root / "parents.pptx", repo_root=workspace.root, timestamp=0)
+    assert len(slide_texts(workspace.root / "parents.pptx")) < 10
+
+
 def test_a_heading_as_long_as_a_paragraph_is_cut_and_the_deck_still_ends(workspace):
     from decks.slides.render import write_deck
 
@@ -401,7 +411,8 @@ BAD_PAPERS: dict[str, dict[str, bytes]] = {
     "bad-images": {  # and figures/huge.png: 256 million pixels, written by the fixture
         "overview.md": b"# Bad images\n\n## Pictures\n\n![a](figures/huge.png)\n\n![b](figures/broken.svg)\n\n"
                        b"![c](figures/vast.svg)\n\n![d](figures/text.png)\n\nAfter the pictures.\n",
-        "notes.md": b"# Bad images\n\n![a](figures/huge.png)\n\n![b](figures/broken.svg)\n\nAfter the pictures.\n",
+        "notes.md": b"# Bad images\n\n![a](figures/huge.png)\n\n![b](figures/broken.svg)\n\n![c](figures/big.png)\n\n"
+                    b"After the pictures.\n",
         "figures/broken.svg": b"<svg",
         "figures/vast.svg": b'<svg xmlns="http://www.w3.org/2000/svg" width="100000" height="100000"/>',
         "figures/text.png": b"not a picture at all\n",
@@ -435,6 +446,7 @@ def bad_run(tmp_path_factory: pytest.TempPathFactory) -> Run:
             (root / "papers" / paper / name).parent.mkdir(parents=True, exist_ok=True)
             (root / "papers" / paper / name).write_bytes(data)
     PILImage.new("1", (16_000, 16_000)).save(root / "papers" / "bad-images" / "figures" / "huge.png")
+    PILImage.new("1", (10_000, 10_000)).save(root / "papers" / "bad-images" / "figures" / "big.png")  # warns only
     err = io.StringIO()
     with contextlib.redirect_stderr(err), contextlib.redirect_stdout(err):
         code = main(["-C", str(root), "build", "-j", "1"])
@@ -541,6 +553,10 @@ def test_images_that_cannot_be_read_are_warnings_with_their_lines_and_the_rest_i
         bad_run.err
     )
     assert "After the pictures." in "\n".join(slide_texts(bad_run.root / "papers/bad-images/docs/bad-images.pptx"))
+    for line, name in ((3, "huge.png"), (7, "big.png")):  # Pillow would refuse the first and only warn of the second
+        assert f"papers/bad-images/notes.md:{line}: warning: image 'figures/{name}' not shown: Image size (" in (
+            bad_run.err
+        )
     assert built(bad_run, "bad-images", "handout")
 
 

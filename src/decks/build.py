@@ -270,10 +270,13 @@ def _theme(task: Task, meta: Meta) -> Theme:
 
 
 def _write(task: Task, document: Document, theme: Theme, temp: Path) -> list[Diagnostic]:
-    from decks import equations, remote
+    from decks import equations
 
     equations.set_cache_dir(_cache(task, "equations"))
-    remote.set_cache_dir(_cache(task, "remote"))
+    if task.allow_remote:  # else nothing is fetched, and urllib need not even be imported
+        from decks import remote
+
+        remote.set_cache_dir(_cache(task, "remote"))
     timestamp = _timestamp(task.source, task.root)
     if task.kind in ("deck", SLIDES_PDF):
         from decks.slides import metrics

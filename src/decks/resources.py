@@ -8,6 +8,7 @@ symlinks that lead out of it are all refused; remote URLs only with
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 from urllib.parse import SplitResult, unquote, urlsplit
 
@@ -49,3 +50,21 @@ def resolve_local(ref: str, base_dir: Path, repo_root: Path) -> Path | None:
 def images(document: Document) -> list[Image]:
     """Every image the document shows, in order, wherever it is nested."""
     return [node for node in walk(document) if isinstance(node, Image)]
+
+
+def too_many_pixels(path: Path) -> str:
+    """Pillow's reason when a picture has more pixels than it decodes safely (89 million), else "".
+
+    Only the header is read. Anything else wrong with the file is left to the writer that reads it.
+    """
+    from PIL import Image
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            Image.open(path).close()
+    except (Image.DecompressionBombWarning, Image.DecompressionBombError) as error:
+        return str(error)
+    except (OSError, ValueError):
+        return ""
+    return ""

@@ -54,7 +54,7 @@ from decks.model import (
     ThematicBreak,
     plain_text,
 )
-from decks.resources import split_url
+from decks.resources import split_url, too_many_pixels
 
 Mode: TypeAlias = Literal["text", "plain", "note"]  # running text; contents entries (no links, notes); a footnote
 _TOC_LEVELS = 3  # `#` sections, `##` and `###` headings are listed in the contents
@@ -429,8 +429,9 @@ class _BodyWriter:
     def _image_url(self, src: str, line: int) -> str | None:
         """The address to load an image from, or None (reported) when it may not or cannot be loaded."""
         allowed = access(src, self.settings.base_dir, self.settings.repo_root, allow_remote=self.settings.allow_remote)
-        if allowed.refusal:
-            self._warn(line, f"image '{_shorten(src)}' not shown: {allowed.refusal}")
+        refusal = allowed.refusal or (too_many_pixels(allowed.path) if allowed.path else "")
+        if refusal:
+            self._warn(line, f"image '{_shorten(src)}' not shown: {refusal}")
             return None
         return allowed.url
 

@@ -157,7 +157,9 @@ def _balanced(unit: Unit, parts: tuple[Unit, list[Unit]], queue: list[Unit], env
         return head, tail
     want = (head.height(env, width) + rest) / 2
     better, others = unit.split(env, width, space - (want - rest), must, full)
-    return (better, others) if better is not None else (head, tail)
+    if better is None or not _holds_content([better]):  # only repeated parents: the next slide would be this one
+        return head, tail
+    return better, others
 
 
 def _forced(unit: Unit, env: Env, width: float, space: float) -> Unit:

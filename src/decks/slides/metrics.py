@@ -22,7 +22,7 @@ from typing import Any
 
 from PIL import Image, ImageFont, ImageOps, UnidentifiedImageError
 
-from decks import diskcache, equations, remote
+from decks import diskcache, equations
 from decks.errors import EnvironmentProblem
 from decks.resources import is_remote, resolve_local, split_url
 from decks.slides.measure import EquationInfo, PictureInfo, Position
@@ -248,6 +248,8 @@ class Pictures:
         if not self._allow_remote:
             return PictureInfo(key=src, problem=f"image '{src}' is on the web; the deck fetches it only with "
                                                 "--allow-remote")
+        from decks import remote  # urllib and its kin, only for a build that may fetch
+
         try:
             fetched = remote.fetch(src)
         except remote.FetchError as error:
