@@ -40,7 +40,7 @@ from decks.slides.shapes import (
     SlidePlan,
     TextShape,
 )
-from decks.slides.text import line_height, para_lines, paras_height
+from decks.slides.text import forget_lines, line_height, para_lines, paras_height
 from decks.themes import Theme
 
 T = TypeVar("T")
@@ -50,6 +50,7 @@ _Maker: TypeAlias = Callable[[tuple[Block, ...]], SlidePlan]  # builds a title o
 def plan_deck(slides: Sequence[Slide], theme: Theme, measure: Measure, *, meta: Meta,
               footnotes: Sequence[Footnote] = (), source: str = "") -> tuple[DeckPlan, list[Diagnostic]]:
     """The deck for ``slides``, and what had to be worked around (missing images, squeezed content)."""
+    forget_lines()
     env = Env(measure, theme, source)
     planner = _Planner(env, meta, {note.label: note for note in footnotes}, _footnote_numbers(slides))
     plans: list[SlidePlan] = []

@@ -7,6 +7,7 @@ here holds its text in PowerPoint, Keynote and LibreOffice alike.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import replace
 
@@ -26,6 +27,17 @@ def line_height(para: Para, measure: Measure) -> float:
 
 def para_lines(para: Para, width: float, measure: Measure, *, wrap: bool = True) -> list[tuple[Run, ...]]:
     """The runs of each line of ``para`` in a box ``width`` points wide (insets already removed)."""
+    return list(_wrapped(para, width, measure, wrap))
+
+
+def forget_lines() -> None:
+    """Drop the remembered lines (and the measure they hold, with its pictures) of the deck planned before."""
+    _wrapped.cache_clear()
+
+
+@functools.lru_cache(maxsize=8192)
+def _wrapped(para: Para, width: float, measure: Measure, wrap: bool) -> tuple[tuple[Run, ...], ...]:
+    """``para_lines``, remembered: fitting a slide asks for the same paragraph's lines again and again."""
     available = max(width - para.margin - SLACK, 1.0)
     lines: list[list[Run]] = [[]]
     used = -para.hanging if para.bullet is None else 0.0  # the first line starts left of the others, or a bullet
@@ -58,7 +70,7 @@ def para_lines(para: Para, width: float, measure: Measure, *, wrap: bool = True)
             lines[-1].append(piece)
             used += piece_width
         after_broken_link = any(run.link for run in word)  # LibreOffice starts the next word on a new line
-    return [tuple(_merge(line)) for line in lines]
+    return tuple(tuple(_merge(line)) for line in lines)
 
 
 def para_height(para: Para, width: float, measure: Measure, *, wrap: bool = True) -> float:
