@@ -1,7 +1,5 @@
 """``python -m decks``: the same as the ``decks`` command."""
 
-import sys
+from decks.cli import run
 
-from decks.cli import main
-
-sys.exit(main())
+run()

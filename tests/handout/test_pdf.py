@@ -213,6 +213,16 @@ def test_two_writes_of_the_same_document_give_the_same_bytes(repo):
     assert first.pdf.read_bytes() == second.pdf.read_bytes()
 
 
+def test_a_word_broken_at_the_end_of_a_line_is_hyphenated_in_its_own_font(repo):
+    import pdfplumber
+
+    built = build(repo, document(*prose(8)))
+    with pdfplumber.open(built.pdf) as opened:
+        chars = [char for page in opened.pages for char in page.chars]
+    assert any(char["text"] == "-" and char["fontname"].endswith("Caladea") for char in chars)  # words were broken
+    assert {char["fontname"].split("+")[-1] for char in chars} == {"Caladea", "Carlito", "Carlito-Bold"}
+
+
 @pytest.mark.parametrize(("page_size", "width", "height"), [("A4", 595.3, 841.9), ("Letter", 612.0, 792.0)])
 def test_the_page_size_comes_from_the_theme(repo, page_size, width, height):
     built = build(repo, document(para("Short.")), page_size=page_size)

@@ -1,8 +1,9 @@
 """Turn a Document into the handout PDF: HTML from ``html.py``, laid out by WeasyPrint.
 
-WeasyPrint is imported only when a handout is written, and its expensive set-up
-(the font configuration, the parsed theme stylesheet) is made once per process
-and reused for every handout of the same theme. Its log messages are caught and
+WeasyPrint is imported only when a handout is written (by ``engine``, which also
+makes it quicker at what cost our handouts most), and its expensive set-up (the
+font configuration, the parsed theme stylesheet) is made once per process and
+reused for every handout of the same theme. Its log messages are caught and
 returned as Diagnostics; it never prints. The same input gives the same bytes:
 the dates come from ``timestamp``, and the PDF has no identifier (``/ID`` is
 optional; pydyf would serialise and compress the whole PDF a second time to
@@ -56,6 +57,9 @@ def _write_handout(
     document: Document, theme: Theme, out: Path, repo_root: Path, html_out: Path, group: str, allow_remote: bool,
     timestamp: int,
 ) -> list[Diagnostic]:
+    from decks.handout import engine
+
+    engine.load()  # first: it imports WeasyPrint, which the next import needs
     from decks.handout.footnotes import footnote_numbers
 
     base_dir = (repo_root / document.source).parent if document.source else repo_root
@@ -81,7 +85,7 @@ def _write_handout(
     else:
         layout = lay_out(inline | called)
     html_out.write_text(layout.html, encoding="utf-8")
-    with _weasyprint_log() as records, _source_date_epoch(timestamp):
+    with _weasyprint_log() as records, _source_date_epoch(timestamp), engine.default_compression():
         layout.pages.write_pdf(out, **_RENDER_OPTIONS)
     fetcher = layout.fetcher  # it also served what was only drawn, such as images inside an SVG
     logged = _logged([*layout.records, *records], document.source, fetcher.refused)

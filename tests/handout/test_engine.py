@@ -1,0 +1,82 @@
+"""WeasyPrint made ready for handouts: loaded without running a compiler, writing compressed pages, leaving no trace."""
+
+from __future__ import annotations
+
+import ctypes.util
+import json
+import subprocess
+import sys
+import zlib
+
+import pydyf
+import pypdf
+from handout_helpers import build, document, prose
+
+from decks.handout import engine
+
+LOAD_AND_LIST_PROGRAMS = """
+import json, os, subprocess
+started = []
+popen = subprocess.Popen.__init__
+def record(self, args, *rest, **options):
+    started.append(os.path.basename(args[0] if isinstance(args, (list, tuple)) else args))
+    popen(self, args, *rest, **options)
+subprocess.Popen.__init__ = record
+from decks.handout import engine
+engine.load()
+import weasyprint.text.ffi
+print(json.dumps({"programs": sorted(set(started)), "pango": weasyprint.text.ffi.pango is not None}))
+"""
+
+
+def test_loading_weasyprint_runs_no_compiler_or_linker_and_still_finds_pango():
+    result = subprocess.run([sys.executable, "-c", LOAD_AND_LIST_PROGRAMS], capture_output=True, text=True, check=True)
+    loaded = json.loads(result.stdout)
+    assert not {"gcc", "cc", "ld"} & set(loaded["programs"])
+    assert loaded["pango"]
+
+
+LOAD_WHEN_ONLY_THE_PROBES_FIND_PANGO = """
+import contextlib, sys
+from decks.handout import engine
+
+class PangoMissing:  # what WeasyPrint does when no name of a library loads: print advice, raise OSError
+    def find_spec(self, name, path=None, target=None):
+        if name == "weasyprint":
+            print("WeasyPrint could not import some external libraries")
+            raise OSError("cannot load library 'pango-1.0'")
+
+@contextlib.contextmanager
+def probes_needed():
+    sys.meta_path.insert(0, PangoMissing())
+    try:
+        yield
+    finally:
+        del sys.meta_path[0]
+
+engine._without_compiler_probes = probes_needed
+engine.load()
+import weasyprint.text.ffi
+print(weasyprint.text.ffi.pango is not None)
+"""
+
+
+def test_a_library_only_the_probes_find_is_still_loaded_and_nothing_is_printed_on_the_way():
+    result = subprocess.run(
+        [sys.executable, "-c", LOAD_WHEN_ONLY_THE_PROBES_FIND_PANGO], capture_output=True, text=True, check=True
+    )
+    assert result.stdout == "True\n"
+
+
+def test_ctypes_searches_as_it_did_once_weasyprint_is_loaded():
+    probes = (ctypes.util._findLib_gcc, ctypes.util._findLib_ld)
+    with engine._without_compiler_probes():
+        assert ctypes.util._findLib_gcc("c") is None
+    assert (ctypes.util._findLib_gcc, ctypes.util._findLib_ld) == probes
+
+
+def test_the_pages_are_compressed_and_pydyf_is_left_as_it_was(repo):
+    built = build(repo, document(*prose(3)))
+    contents = pypdf.PdfReader(built.pdf).pages[1]["/Contents"].get_object()
+    assert contents["/Filter"] == "/FlateDecode"
+    assert pydyf.zlib is zlib
