@@ -210,13 +210,13 @@ def test_a_web_image_larger_than_the_cap_is_a_placeholder_and_a_warning_naming_i
     assert pictures(repo / DECK) == []
 
 
-def test_the_handout_says_which_web_image_it_could_not_fetch(repo, capsys, monkeypatch):
+def test_the_handout_says_which_web_image_it_could_not_fetch_and_where(repo, capsys, monkeypatch):
     monkeypatch.setattr(remote, "TIMEOUT_SECONDS", 0.3)
     with serve({"/chart.png": Reply(CHART, "image/png", stall=30)}) as web:
         add_paper(repo, f"{web.url}/chart.png")
         assert build(repo, "--only", "handout", "--allow-remote") == 0
     err = capsys.readouterr().err
-    assert f"papers/web-paper/notes.md: warning: could not fetch '{web.url}/chart.png': no answer within 0.3 s" in err
+    assert f"papers/web-paper/notes.md:5: warning: could not fetch '{web.url}/chart.png': no answer within 0.3 s" in err
     assert "WeasyPrint" not in err
 
 

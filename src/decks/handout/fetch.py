@@ -15,6 +15,7 @@ Importing this module imports WeasyPrint: import it only when rendering.
 from __future__ import annotations
 
 import mimetypes
+from collections.abc import Mapping
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -39,10 +40,12 @@ def _root_uri(repo_root: Path) -> str:
 class RepositoryFetcher(URLFetcher):
     """Loads what ``access`` allows and records a Diagnostic for everything it refuses."""
 
-    def __init__(self, repo_root: Path, source: str, *, allow_remote: bool) -> None:
+    def __init__(self, repo_root: Path, source: str, *, allow_remote: bool, lines: Mapping[str, int] | None = None
+                 ) -> None:
         super().__init__(allowed_protocols=("file", "data"))
         self.repo_root = repo_root
         self.source = source
+        self.lines = lines or {}  # the source line of each address the Markdown names
         self.allow_remote = allow_remote
         self.refused: list[str] = []
         self.diagnostics: list[Diagnostic] = []
@@ -67,7 +70,7 @@ class RepositoryFetcher(URLFetcher):
     def _refused(self, url: str, message: str) -> PermissionError:
         """The error to raise for ``url``, recorded as a Diagnostic so that WeasyPrint's own message is left out."""
         self.refused.append(url)
-        self.diagnostics.append(Diagnostic(self.source, 0, message))
+        self.diagnostics.append(Diagnostic(self.source, self.lines.get(url, 0), message))
         return PermissionError(message)
 
 

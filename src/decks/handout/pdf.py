@@ -26,6 +26,7 @@ from typing import Any
 from decks.errors import Diagnostic
 from decks.handout.html import render_document, stylesheet_path
 from decks.model import Document
+from decks.resources import images
 from decks.themes import Theme
 
 # WeasyPrint's notices about the machine rather than the notes: the PDF is the same
@@ -65,6 +66,7 @@ def _write_handout(
     base_dir = (repo_root / document.source).parent if document.source else repo_root
     css_path = stylesheet_path(theme)
     fonts, stylesheet, theme_diagnostics = _stylesheet(css_path, theme, repo_root)
+    lines = {image.src: image.line for image in images(document)}  # where a web image that fails is named
 
     def lay_out(inline_notes: frozenset[int]) -> _Layout:
         html, diagnostics = render_document(
@@ -72,7 +74,8 @@ def _write_handout(
             allow_remote=allow_remote, timestamp=timestamp, inline_notes=inline_notes,
         )
         return _lay_out(
-            html, css_path, fonts, stylesheet, base_dir, repo_root, document.source, allow_remote, diagnostics
+            html, css_path, fonts, stylesheet, base_dir, repo_root, document.source, allow_remote, diagnostics,
+            lines,
         )
 
     inline: frozenset[int] = frozenset()
@@ -103,14 +106,14 @@ class _Layout:
 
 def _lay_out(
     html: str, css_path: Path, fonts: Any, stylesheet: Any, base_dir: Path, repo_root: Path, source: str,
-    allow_remote: bool, diagnostics: list[Diagnostic],
+    allow_remote: bool, diagnostics: list[Diagnostic], lines: dict[str, int],
 ) -> _Layout:
     """Lay out ``html`` with the theme's stylesheet (``css_path``, parsed), keeping what WeasyPrint said about it."""
     from weasyprint import HTML
 
     from decks.handout.fetch import RepositoryFetcher, portable
 
-    fetcher = RepositoryFetcher(repo_root, source, allow_remote=allow_remote)
+    fetcher = RepositoryFetcher(repo_root, source, allow_remote=allow_remote, lines=lines)
     base_url = portable(base_dir.resolve().as_uri() + "/", repo_root)
     markup = portable(_without_link(html, css_path), repo_root)
     with _weasyprint_log() as records:
