@@ -195,6 +195,15 @@ def report(floors: dict[str, float], libraries: dict[int, dict[str, float]], job
     return "\n".join(lines) + "\n"
 
 
+HISTORY = "\n## Before and after"
+
+
+def _history() -> str:
+    """The hand-written section of results.md that records what each change gained: kept across runs."""
+    text = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else ""
+    return text[text.index(HISTORY):] if HISTORY in text else ""
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", type=int, nargs="+", default=[1, 20, 100])
@@ -206,7 +215,7 @@ def main() -> None:
     for copies in sorted(set(args.sizes) | {1}):
         print(f"measuring a library of {copies} ...", flush=True)
         libraries[copies] = measure_library(copies, args.runs if copies < LARGE else 1, args.jobs)
-    RESULTS.write_text(report(floors, libraries, args.jobs), encoding="utf-8")
+    RESULTS.write_text(report(floors, libraries, args.jobs) + _history(), encoding="utf-8")
     print(RESULTS.read_text())
 
 
