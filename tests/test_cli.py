@@ -88,3 +88,12 @@ def test_the_first_line_counts_outputs_to_build_up_to_date_and_without_a_source(
     assert run(built_repo, "build", "-j", "1") == 1  # the missing overview is an error
     first = capsys.readouterr().err.splitlines()[0]
     assert first == "building 2 of 4 outputs (1 up to date, 1 without a source)"
+
+
+def test_watch_takes_allow_remote_as_build_does(capsys):
+    for command in ("build", "watch"):
+        try:
+            main([command, "--help"])
+        except SystemExit:
+            pass
+        assert "--allow-remote" in capsys.readouterr().out

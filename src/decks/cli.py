@@ -75,9 +75,7 @@ def _parser() -> argparse.ArgumentParser:
     build_cmd.add_argument("--pdf-slides", action="store_true",
                            help="also write each deck as a PDF (papers/<paper>/docs/<paper>-slides.pdf), "
                            "through LibreOffice")
-    build_cmd.add_argument("--allow-remote", action="store_true",
-                           help="let decks and handouts fetch http(s) images (and handouts their styles), with a "
-                           "timeout and a size cap, kept in build/cache/remote/ (off by default: no network)")
+    _allow_remote_option(build_cmd)
     build_cmd.add_argument("-q", "--quiet", action="store_true", help="print only problems and the failure summary")
     build_cmd.add_argument("-v", "--verbose", action="store_true", help="print every output, fresh ones too")
     build_cmd.add_argument("--debug", action="store_true", help="show Python tracebacks of internal errors")
@@ -108,6 +106,7 @@ def _parser() -> argparse.ArgumentParser:
     watch_cmd.add_argument("papers", nargs="*", metavar="PAPER", help="paper folder names (default: every paper)")
     watch_cmd.add_argument("--theme", default="", metavar="NAME", help="use this theme for every paper")
     watch_cmd.add_argument("--only", choices=KINDS, help="rebuild only decks or only handouts")
+    _allow_remote_option(watch_cmd)
     watch_cmd.set_defaults(run=_watch)
 
     clean_cmd = commands.add_parser("clean", help="remove generated outputs and build/ (never files decks did not write)")
@@ -176,10 +175,17 @@ def _new(project, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _allow_remote_option(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--allow-remote", action="store_true",
+                         help="let decks and handouts fetch http(s) images (and handouts their styles), with a "
+                         "timeout and a size cap, kept in build/cache/remote/ (off by default: no network)")
+
+
 def _watch(project, args: argparse.Namespace) -> int:
     from decks.watching import watch
 
-    options = Options(jobs=1, theme=args.theme, kinds=(args.only,) if args.only else KINDS)
+    options = Options(jobs=1, theme=args.theme, kinds=(args.only,) if args.only else KINDS,
+                      allow_remote=args.allow_remote)
     reporter = ConsoleReporter(sys.stderr, quiet=True)
 
     def report(outcomes: list[Outcome], changed: list[str]) -> None:
