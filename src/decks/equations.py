@@ -14,16 +14,13 @@ from __future__ import annotations
 
 import base64
 import functools
-import hashlib
 import itertools
-import json
 import re
 import threading
 import unicodedata
 import warnings
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass
-from importlib import metadata
 from pathlib import Path
 from types import ModuleType
 
@@ -860,13 +857,8 @@ _cache_dir: Path | None = None
 
 @functools.cache
 def _fingerprint() -> str:
-    """What the cached results depend on besides the arguments: library versions and this code."""
-    versions = [metadata.version(name) for name in ("latex2mathml", "ziamath", "ziafont", "cairosvg", "lxml")]
-    code = [Path(module.__file__).read_bytes() for module in (omml,)] + [Path(__file__).read_bytes()]
-    digest = hashlib.sha256(json.dumps(versions).encode())
-    for source in code:
-        digest.update(source)
-    return digest.hexdigest()
+    return diskcache.fingerprint(("latex2mathml", "ziamath", "ziafont", "cairosvg", "lxml"),
+                                 (Path(omml.__file__), Path(__file__)))
 
 
 def _disk_cached(name: str, args: tuple[object, ...], compute: Callable[[], dict[str, object]]) -> dict[str, object]:

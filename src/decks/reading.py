@@ -9,9 +9,7 @@ metadata it inherits from the paper's overview.
 from __future__ import annotations
 
 import functools
-import hashlib
 from dataclasses import fields, replace
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -87,10 +85,8 @@ def _from_stored(stored: dict[str, Any], shown: str) -> tuple[Document, list[Dia
 @functools.cache
 def _reader_fingerprint() -> str:
     """What a read document depends on besides its text: the reader's code and its libraries' versions."""
-    package = Path(__file__).parent
-    code = [hashlib.sha256(path.read_bytes()).hexdigest() for path in sorted(package.glob("*.py"))]
-    versions = [metadata.version(name) for name in ("markdown", "pymdown-extensions", "PyYAML", "pygments")]
-    return diskcache.digest(versions, code)
+    return diskcache.fingerprint(("markdown", "pymdown-extensions", "PyYAML", "pygments"),
+                                 sorted(Path(__file__).parent.glob("*.py")))
 
 
 def read_paper_document(paper: Paper, kind: str, root: Path, cache: Path | None = None

@@ -60,28 +60,21 @@ class FontMetrics:
     """Widths and line heights of text set in named fonts, from the fonts' own files."""
 
     def __init__(self, families: tuple[str, ...]) -> None:
-        self._faces: dict[tuple[str, bool, bool], _Face] = {}
         self._widths: dict[tuple[str, str, bool, bool], float] = {}
         for family in families:
-            self._face(family, False, False)
+            _face(family, False, False)
         self._fallback = _optional_face(_FALLBACK)
 
     def text_width(self, text: str, font: str, size: float, bold: bool = False, italic: bool = False) -> float:
         key = (text, font, bold, italic)
         width = self._widths.get(key)
         if width is None:
-            width = self._em_width(text, self._face(font, bold, italic))
+            width = self._em_width(text, _face(font, bold, italic))
             self._widths[key] = width
         return width * size
 
     def line_height(self, font: str, size: float) -> float:
-        return self._face(font, False, False).height * size
-
-    def _face(self, family: str, bold: bool, italic: bool) -> _Face:
-        key = (family, bold, italic)
-        if key not in self._faces:
-            self._faces[key] = _face(family, bold, italic)
-        return self._faces[key]
+        return _face(font, False, False).height * size
 
     def _em_width(self, text: str, face: _Face) -> float:
         """Width in em; characters the font lacks are measured in the fallback font or as emoji."""
@@ -167,10 +160,7 @@ def _face(family: str, bold: bool, italic: bool) -> _Face:
     def describe() -> dict[str, Any]:
         return _description(font_file(family, bold, italic))
 
-    stored = diskcache.cached_json(_cache_dir, "font", [family, bold, italic], describe)
-    if not _unchanged(stored):
-        stored = describe()
-    return _loaded(stored)
+    return _loaded(diskcache.cached_json(_cache_dir, "font", [family, bold, italic], describe, trust=_unchanged))
 
 
 def _optional_face(family: str) -> _Face | None:
