@@ -262,6 +262,24 @@ def test_writing_the_same_document_twice_gives_identical_bytes(tmp_path, theme):
     assert first.read_bytes() == second.read_bytes()
 
 
+def test_every_entry_of_the_package_is_dated_by_the_timestamp_not_by_the_clock(every):
+    import struct
+    import zipfile
+    from datetime import UTC, datetime
+
+    moment = datetime.fromtimestamp(TIMESTAMP, UTC)
+    expected = (moment.year, moment.month, moment.day, moment.hour, moment.minute, moment.second // 2 * 2)
+    with zipfile.ZipFile(every[2]) as package:
+        assert package.testzip() is None  # every entry still inflates to what its checksum says
+        assert {info.date_time for info in package.infolist()} == {expected}
+        assert package.namelist()[0] == "[Content_Types].xml"
+        locals_ = {every[2].read_bytes()[info.header_offset + 10 : info.header_offset + 14]
+                   for info in package.infolist()}
+    year, month, day, hour, minute, second = expected
+    dos = struct.pack("<HH", hour << 11 | minute << 5 | second // 2, (year - 1980) << 9 | month << 5 | day)
+    assert locals_ == {dos}  # each entry's own header says the same
+
+
 def test_no_markdown_syntax_is_left_on_any_slide_or_in_the_notes(deck):
     texts = []
     for slide in deck.slides:
@@ -309,6 +327,29 @@ def test_an_image_outside_the_repository_is_refused(write, tmp_path):
     deck, diagnostics, _ = write(document)
     assert [d.message for d in diagnostics] == [f"image '{outside}' is outside the repository"]
     assert shape(deck.slides[1], "Placeholder").text_frame.paragraphs[0].text == f"missing image: {outside}"
+
+
+@pytest.mark.parametrize("name", ["sideways.jpg", "sideways.png"])
+def test_a_picture_whose_exif_says_it_was_taken_sideways_stands_upright(write, name):
+    from decks.model import Figure, Heading, Image
+
+    document = Document(Meta(title="T"), (Heading(2, t("S"), 3), Figure(Image(f"figures/{name}", "x"), 4)),
+                        source="tests/fixtures/decks/overview.md")
+    deck, diagnostics, _ = write(document)
+    picture = shape(deck.slides[1], "Picture")
+    assert diagnostics == []
+    assert picture.image.content_type == "image/png"  # turned, so no orientation is left to honour
+    assert picture.image.size == (20, 40)  # stored 40 × 20, shown a quarter turn round
+
+
+def test_an_upright_png_is_embedded_as_it_is(write):
+    from decks.model import Figure, Heading, Image
+
+    document = Document(Meta(title="T"), (Heading(2, t("S"), 3), Figure(Image("figures/bars.png", "x"), 4)),
+                        source="tests/fixtures/decks/overview.md")
+    deck, _, _ = write(document)
+    blob = shape(deck.slides[1], "Picture").image.blob
+    assert blob == (REPO / "tests/fixtures/decks/figures/bars.png").read_bytes()
 
 
 def test_a_paragraph_of_text_alone_fills_one_text_box(write):

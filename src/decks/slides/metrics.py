@@ -263,9 +263,13 @@ class Pictures:
 
 
 def _bitmap(data: bytes) -> tuple[bytes, str, tuple[int, int]]:
-    """The file's bytes when PowerPoint shows them as they are; else a PNG, upright."""
+    """The file's bytes when PowerPoint shows them as they are; else a PNG, upright.
+
+    A PNG without an eXIf chunk is upright, which is known without asking
+    Pillow: to find that chunk it decodes every pixel.
+    """
     with Image.open(io.BytesIO(data)) as image:
-        upright = image.getexif().get(0x0112, 1) == 1
+        upright = (image.format == "PNG" and b"eXIf" not in data) or image.getexif().get(0x0112, 1) == 1
         if image.format in ("PNG", "JPEG", "GIF") and upright:
             return data, image.format.lower().replace("jpeg", "jpg"), image.size
         converted = ImageOps.exif_transpose(image)
