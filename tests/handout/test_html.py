@@ -109,6 +109,13 @@ def test_code_is_coloured_by_token_class_line_by_line_and_keeps_its_language(rep
     assert block.find("pre/code/span/span[@class='k']") is not None
 
 
+def test_code_tokens_the_theme_style_leaves_plain_are_plain_text(repo):
+    tree, _ = render(repo, CodeBlock("x = max(a, b)", language="python"))  # the default theme: Pygments' friendly
+    line = body(tree).find("div/pre/code/span")
+    assert text(line) == "x = max(a, b)"
+    assert [(span.get("class"), span.text) for span in line] == [("o", "="), ("nb", "max")]  # names, brackets: plain
+
+
 def test_table_cells_keep_the_column_alignment(repo):
     tree, _ = render(repo, Table(((Text("a"),), (Text("b"),)), (((Text("1"),), (Text("2"),)),), ("left", "right")))
     row = body(tree).find(".//tbody/tr")

@@ -52,6 +52,7 @@ def render_document(
             wide_table_columns=int(settings["wide_table_columns"]),
             math_size=float(settings["body_size"]),
             math_colour=theme.colour("text"),
+            pygments_style=str(theme.section("code")["pygments_style"]),
             inline_notes=inline_notes,
         ),
     )
