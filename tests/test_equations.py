@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from lxml import etree
 from PIL import Image, ImageChops
 
-from decks import equations
+from decks import diskcache, equations
 from decks.equations import check, to_omml, to_png, to_unicode, typeset
 
 FORMULAS = Path(__file__).parent / "fixtures" / "formulas.txt"
@@ -53,9 +53,9 @@ def text_of(element: etree._Element) -> str:
 def cache(tmp_path: Path) -> Iterator[Path]:
     """A disk cache for one test, in a fresh memory cache; afterwards, memory only again."""
     equations.clear_memory_cache()
-    equations.set_cache_dir(tmp_path / "cache")
-    yield tmp_path / "cache"
-    equations.set_cache_dir(None)
+    diskcache.keep_in(tmp_path / "cache")
+    yield tmp_path / "cache" / "equations"
+    diskcache.keep_in(None)
     equations.clear_memory_cache()
 
 
@@ -184,7 +184,7 @@ def test_a_curve_mirroring_the_previous_one_becomes_t_and_the_empty_line_after_a
 def test_the_compact_svg_draws_what_ziamath_drew_in_fewer_points(tex, monkeypatch):
     import cairosvg
 
-    monkeypatch.setattr(equations, "_cache_dir", None)
+    monkeypatch.setattr(diskcache, "_root", None)
     equations.clear_memory_cache()
     compact = typeset(tex, display=True, size_pt=20)
     monkeypatch.setattr(equations, "_compact_svg", lambda svg: svg)
@@ -451,8 +451,8 @@ def test_a_process_whose_formulas_are_all_cached_never_loads_the_typesetter(cach
     formulas = [r"\alpha_i^2", r"\frac{QK^\top}{\sqrt{d_k}}", r"\frac{a}{"]
     runs = [to_unicode(tex) for tex in formulas]
     script = (
-        "import sys, json; from pathlib import Path; from decks import equations as e;"
-        "e.set_cache_dir(Path(sys.argv[1]));"
+        "import sys, json; from pathlib import Path; from decks import diskcache, equations as e;"
+        "diskcache.keep_in(Path(sys.argv[1]).parent);"
         f"runs = [e.to_unicode(tex) for tex in {formulas!r}]; problems = [e.check(tex) for tex in {formulas!r}];"
         "print(json.dumps([runs, problems, 'ziamath' in sys.modules]))"
     )
@@ -467,8 +467,8 @@ def test_a_fresh_process_reads_the_same_results_from_the_cache(cache):
     results = (typeset(r"\sum_i x_i", display=True, size_pt=20), to_omml(r"\sum_i x_i", display=True),
                to_png(r"\sum_i x_i", display=True, size_pt=20))
     script = (
-        "import sys, json, base64; from pathlib import Path; from decks import equations as e;"
-        "e.set_cache_dir(Path(sys.argv[1])); r = e.typeset(r'\\sum_i x_i', display=True, size_pt=20);"
+        "import sys, json, base64; from pathlib import Path; from decks import diskcache, equations as e;"
+        "diskcache.keep_in(Path(sys.argv[1]).parent); r = e.typeset(r'\\sum_i x_i', display=True, size_pt=20);"
         "p = e.to_png(r'\\sum_i x_i', display=True, size_pt=20);"
         "print(json.dumps([r.svg, r.depth_pt, e.to_omml(r'\\sum_i x_i', display=True), base64.b64encode(p[0]).decode()]))"
     )

@@ -13,7 +13,7 @@ from pptx import Presentation
 from pptx.enum.shapes import MSO_SHAPE_TYPE
 from web_server import Reply, serve
 
-from decks import remote
+from decks import diskcache, remote
 from decks.cli import main
 
 
@@ -29,15 +29,15 @@ CHART = png(120, 80)
 @pytest.fixture(autouse=True)
 def no_cache() -> Iterator[None]:
     """Each test starts, and leaves, without a cache folder (a build sets its own)."""
-    remote.set_cache_dir(None)
+    diskcache.keep_in(None)
     yield
-    remote.set_cache_dir(None)
+    diskcache.keep_in(None)
 
 
 @pytest.fixture
 def cache(tmp_path: Path) -> Path:
-    remote.set_cache_dir(tmp_path / "cache")
-    return tmp_path / "cache"
+    diskcache.keep_in(tmp_path / "cache")
+    return tmp_path / "cache" / "remote"
 
 
 def failure(url: str) -> str:

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from decks import __version__
+from decks import __version__, diskcache
 from decks.errors import DecksError, Diagnostic, OutputConflict, ThemeError
 from decks.model import Document, Meta
 from decks.outputs import install, remove_if_ours, remove_stray_temps, stamp, temp_path
@@ -32,6 +32,7 @@ from decks.themes import Theme, load_theme
 Kind = Literal["deck", "handout", "slides"]
 KINDS: tuple[Kind, ...] = ("deck", "handout")  # what a build makes unless asked for more
 SLIDES_PDF: Kind = "slides"  # the deck as a PDF too, with --pdf-slides
+_WORK_ORDER: dict[Kind, int] = {SLIDES_PDF: 0, "handout": 1, "deck": 2}  # the slowest to build first
 
 
 @dataclass(frozen=True)
@@ -113,7 +114,7 @@ def build(project: Project, names: list[str], options: Options, reporter: Report
         for outcome in outcomes:
             reporter.finished(outcome)
         try:
-            for outcome in _run([task for task, _ in stale.values()], options.jobs):
+            for outcome in _run(_longest_first([task for task, _ in stale.values()]), options.jobs):
                 outcomes.append(outcome)
                 if outcome.status == "built":
                     fingerprint = stale[outcome.output][1]
@@ -183,6 +184,15 @@ def _missing_source(project: Project, task: Task) -> Outcome:
     return Outcome(task.paper.name, task.kind, project.relative(task.output), "failed", error=message)
 
 
+def _longest_first(tasks: list[Task]) -> list[Task]:
+    """The tasks, the slowest kinds first: a worker then never starts a handout while the others run out of work.
+
+    A handout takes several times as long as a deck; started last, it would run
+    on one core while the rest stand idle.
+    """
+    return sorted(tasks, key=lambda task: _WORK_ORDER[task.kind])
+
+
 def _run(tasks: list[Task], jobs: int) -> Iterator[Outcome]:
     """Run tasks in worker processes (or in this one when one worker is enough)."""
     workers = min(jobs or os.cpu_count() or 1, len(tasks))
@@ -227,7 +237,7 @@ def _produce(task: Task) -> tuple[list[Diagnostic], dict]:
     from decks.reading import read_paper_document
     from decks.resources import images, resolve_local
 
-    document, diagnostics = read_paper_document(task.paper, task.kind, task.root, _cache(task, "documents"))
+    document, diagnostics = read_paper_document(task.paper, task.kind, task.root, _cache(task) / "documents")
     # Read afresh for every output (a few small TOML files), so that `decks watch` sees theme edits.
     theme = _theme(task, document.meta)
     deps: set[Path] = {task.source, *theme.files()}
@@ -252,9 +262,9 @@ def _produce(task: Task) -> tuple[list[Diagnostic], dict]:
     return diagnostics, {_relative(task.root, dep): sign(dep) for dep in sorted(deps)}
 
 
-def _cache(task: Task, kind: str) -> Path:
-    """The folder of one kind of kept result (see decks.diskcache); ``decks clean`` empties them all."""
-    return task.root / "build" / "cache" / kind
+def _cache(task: Task) -> Path:
+    """Where kept results live, each kind in a folder of its own (see decks.diskcache); ``decks clean`` empties it."""
+    return task.root / "build" / "cache"
 
 
 def _theme(task: Task, meta: Meta) -> Theme:
@@ -270,18 +280,8 @@ def _theme(task: Task, meta: Meta) -> Theme:
 
 
 def _write(task: Task, document: Document, theme: Theme, temp: Path) -> list[Diagnostic]:
-    from decks import equations
-
-    equations.set_cache_dir(_cache(task, "equations"))
-    if task.allow_remote:  # else nothing is fetched, and urllib need not even be imported
-        from decks import remote
-
-        remote.set_cache_dir(_cache(task, "remote"))
+    diskcache.keep_in(_cache(task))  # formulas, fonts, web files and deck plans
     timestamp = _timestamp(task.source, task.root)
-    if task.kind in ("deck", SLIDES_PDF):
-        from decks.slides import metrics
-
-        metrics.set_cache_dir(_cache(task, "fonts"))
     if task.kind == "deck":
         from decks.slides.render import write_deck
 

@@ -21,6 +21,25 @@ from pathlib import Path
 from typing import Any
 
 
+def keep_in(root: Path | None) -> None:
+    """Keep results under ``root`` (the build's ``build/cache``), each kind in its folder; None keeps nothing.
+
+    Set by the build for the process, and read by the modules whose results are
+    kept (formulas, fonts, web files, deck plans) when they need their folder:
+    setting it imports none of them.
+    """
+    global _root
+    _root = Path(root) if root is not None else None
+
+
+def folder(kind: str) -> Path | None:
+    """Where results of ``kind`` are kept ("equations", "fonts", ...); None while nothing is kept on disk."""
+    return _root / kind if _root is not None else None
+
+
+_root: Path | None = None
+
+
 def digest(*parts: object) -> str:
     """The SHA-256 of ``parts`` (anything JSON can write), as hex: an entry's name."""
     return hashlib.sha256(json.dumps(parts, ensure_ascii=False).encode()).hexdigest()

@@ -6,7 +6,7 @@ MathML, checked and polished; the MathML is then typeset by ziamath (SVG, and PN
 through cairosvg), translated to OMML (``omml.py``) or flattened to text. Bad LaTeX
 never raises: ``typeset`` returns a ``problem`` reason, the other functions an empty
 result, and ``check`` the reason. Results are pure functions of their arguments,
-kept in memory and, after ``set_cache_dir``, on disk, so a rebuild does not typeset
+kept in memory and, after ``diskcache.keep_in``, on disk, so a rebuild does not typeset
 the same formula twice.
 """
 
@@ -29,7 +29,7 @@ from lxml import etree
 from decks import diskcache, omml
 
 __all__ = [
-    "Rendered", "check", "clear_memory_cache", "collect_macros", "defines_only", "set_cache_dir", "to_mathml",
+    "Rendered", "check", "clear_memory_cache", "collect_macros", "defines_only", "to_mathml",
     "to_omml", "to_png", "to_unicode", "typeset",
 ]
 
@@ -100,12 +100,6 @@ def to_mathml(tex: str, *, display: bool, preamble: str = "") -> str:
     """The checked MathML every output starts from; "" when the LaTeX is bad."""
     mathml, problem = _mathml(tex, display, preamble)
     return "" if problem else mathml
-
-
-def set_cache_dir(path: Path | None) -> None:
-    """Keep typeset results on disk under ``path`` (None: memory only)."""
-    global _cache_dir
-    _cache_dir = Path(path) if path is not None else None
 
 
 def clear_memory_cache() -> None:
@@ -852,9 +846,6 @@ def _hex(color: str) -> str:
 
 # ---------------------------------------------------------------- disk cache
 
-_cache_dir: Path | None = None
-
-
 @functools.cache
 def _fingerprint() -> str:
     return diskcache.fingerprint(("latex2mathml", "ziamath", "ziafont", "cairosvg", "lxml"),
@@ -863,4 +854,4 @@ def _fingerprint() -> str:
 
 def _disk_cached(name: str, args: tuple[object, ...], compute: Callable[[], dict[str, object]]) -> dict[str, object]:
     """``compute()``, read from the disk cache when it holds it, written there when not."""
-    return diskcache.cached_json(_cache_dir, name, [args, _fingerprint()], compute)
+    return diskcache.cached_json(diskcache.folder("equations"), name, [args, _fingerprint()], compute)

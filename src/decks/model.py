@@ -8,7 +8,7 @@ starts on, so that any later diagnostic can say ``file:line``.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Literal, TypeAlias
 
@@ -345,15 +345,24 @@ def to_data(node: object) -> object:
     return node
 
 
-def from_data(data: object) -> object:
-    """The model value ``to_data`` gave ``data`` for; KeyError or TypeError when it is no such data."""
+def from_data(data: object, kinds: Mapping[str, type] | None = None) -> object:
+    """The value ``to_data`` gave ``data`` for, its classes named in ``kinds`` (by default the model's).
+
+    KeyError or TypeError when it is no such data.
+    """
+    kinds = _MODEL_TYPES if kinds is None else kinds
     if isinstance(data, dict):
-        kind = _MODEL_TYPES[data["@"]]
-        return kind(**{name: from_data(value) for name, value in data.items() if name != "@"})
+        kind = kinds[data["@"]]
+        return kind(**{name: from_data(value, kinds) for name, value in data.items() if name != "@"})
     if isinstance(data, list):
-        return tuple(from_data(child) for child in data)
+        return tuple(from_data(child, kinds) for child in data)
     return data
 
 
-_MODEL_TYPES = {name: value for name, value in dict(globals()).items()
-                if isinstance(value, type) and hasattr(value, "__dataclass_fields__")}
+def dataclasses_of(namespace: Mapping[str, object]) -> dict[str, type]:
+    """The dataclasses defined in a module's ``namespace`` (its globals()), by name: ``kinds`` for from_data."""
+    return {name: value for name, value in namespace.items()
+            if isinstance(value, type) and hasattr(value, "__dataclass_fields__")}
+
+
+_MODEL_TYPES = dataclasses_of(dict(globals()))

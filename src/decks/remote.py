@@ -3,7 +3,7 @@
 Both writers call ``fetch``: the deck for its pictures, the handout's WeasyPrint
 fetcher for whatever the layout asks for. Only ``http:`` and ``https:`` are
 fetched, and a redirect may lead only to another of them. What was fetched is
-kept, after ``set_cache_dir``, under a hash of its address (``decks.diskcache``)
+kept, after ``diskcache.keep_in``, under a hash of its address (``decks.diskcache``)
 with its content type: later builds read it from there and send no request.
 Only a complete answer is kept, so an address that failed is asked for again
 the next time. Delete the cache folder (or run ``decks clean``) to fetch afresh.
@@ -30,7 +30,6 @@ MAX_BYTES = 20_000_000
 _CHUNK = 1 << 16
 _HEADERS = {"User-Agent": f"decks/{__version__} (slides and handouts for a paper study group)", "Accept": "*/*"}
 
-_cache_dir: Path | None = None
 
 
 class FetchError(Exception):
@@ -41,12 +40,6 @@ class FetchError(Exception):
 class Fetched:
     body: bytes
     content_type: str  # the Content-Type header as the server sent it ("image/png"), or ""
-
-
-def set_cache_dir(path: Path | None) -> None:
-    """Keep what is fetched under ``path`` (the build's ``build/cache/remote``); None keeps nothing."""
-    global _cache_dir
-    _cache_dir = Path(path) if path is not None else None
 
 
 def fetch(url: str) -> Fetched:
@@ -124,7 +117,8 @@ def _opener() -> urllib.request.OpenerDirector:
 
 
 def _cache_path(url: str) -> Path | None:
-    return diskcache.entry_path(_cache_dir, diskcache.digest(url), suffix="") if _cache_dir else None
+    folder = diskcache.folder("remote")
+    return diskcache.entry_path(folder, diskcache.digest(url), suffix="") if folder else None
 
 
 def _read_cache(path: Path, url: str) -> Fetched | None:

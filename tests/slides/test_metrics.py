@@ -64,8 +64,8 @@ def pictures(repo: Path) -> Pictures:
 
 
 MEASURE_IN_A_FRESH_PROCESS = (
-    "import json, sys; from pathlib import Path; from decks.slides import metrics;"
-    "metrics.set_cache_dir(Path(sys.argv[1])); fonts = metrics.FontMetrics(('Calibri', 'Courier New'));"
+    "import json, sys; from pathlib import Path; from decks import diskcache; from decks.slides import metrics;"
+    "diskcache.keep_in(Path(sys.argv[1])); fonts = metrics.FontMetrics(('Calibri', 'Courier New'));"
     "widths = [fonts.text_width(t, f, 20, b) for t in ('Attention ☐ 🎉 日本', 'x') for f in ('Calibri', 'Courier New')"
     " for b in (False, True)];"
     "print(json.dumps([widths, fonts.line_height('Calibri', 20), 'fontTools' in sys.modules]))"
@@ -74,7 +74,7 @@ MEASURE_IN_A_FRESH_PROCESS = (
 
 def test_fonts_are_found_and_read_once_then_measured_the_same_from_the_cache(tmp_path):
     def measure() -> list:
-        command = [sys.executable, "-c", MEASURE_IN_A_FRESH_PROCESS, str(tmp_path / "fonts")]
+        command = [sys.executable, "-c", MEASURE_IN_A_FRESH_PROCESS, str(tmp_path / "cache")]
         return json.loads(subprocess.run(command, capture_output=True, text=True, check=True).stdout)
 
     first, again = measure(), measure()

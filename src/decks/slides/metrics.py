@@ -140,15 +140,6 @@ def _scan_font_dirs(name: str, bold: bool, italic: bool) -> Path | None:
     return None
 
 
-def set_cache_dir(path: Path | None) -> None:
-    """Keep what was learnt of each font (its file, the characters it has) under ``path``; None: nothing."""
-    global _cache_dir
-    _cache_dir = path
-
-
-_cache_dir: Path | None = None
-
-
 @cache
 def _face(family: str, bold: bool, italic: bool) -> _Face:
     """The face of ``family`` in that style, once per process (a worker measures many decks).
@@ -160,7 +151,7 @@ def _face(family: str, bold: bool, italic: bool) -> _Face:
     def describe() -> dict[str, Any]:
         return _description(font_file(family, bold, italic))
 
-    return _loaded(diskcache.cached_json(_cache_dir, "font", [family, bold, italic], describe, trust=_unchanged))
+    return _loaded(diskcache.cached_json(diskcache.folder("fonts"), "font", [family, bold, italic], describe, trust=_unchanged))
 
 
 def _optional_face(family: str) -> _Face | None:
@@ -190,7 +181,16 @@ def _unchanged(stored: dict[str, Any]) -> bool:
     return stored.get("stat") == [stat.st_size, stat.st_mtime_ns]
 
 
+def font_files() -> dict[str, list[int]]:
+    """Every font file this process has measured with, and its size and modification time then."""
+    return dict(_measured_with)
+
+
+_measured_with: dict[str, list[int]] = {}
+
+
 def _loaded(stored: dict[str, Any]) -> _Face:
+    _measured_with[str(stored["path"])] = list(stored["stat"])
     font = ImageFont.truetype(str(stored["path"]), _EM, layout_engine=ImageFont.Layout.BASIC)
     covered = frozenset(code for start, end in stored["covered"] for code in range(start, end + 1))
     return _Face(font=font, covered=covered, height=float(stored["height"]))

@@ -35,8 +35,7 @@ from decks.errors import Diagnostic, EnvironmentProblem, ThemeError
 from decks.model import Document
 from decks.outputs import PROVENANCE
 from decks.slides import oxml
-from decks.slides.check import plan_document
-from decks.slides.metrics import RealMeasure, font_file
+from decks.slides.plan_cache import Blobs, planned
 from decks.slides.shapes import (
     Box,
     DeckPlan,
@@ -64,15 +63,16 @@ def write_deck(document: Document, theme: Theme, out: Path, *, repo_root: Path, 
     """Write ``document`` as a deck to ``out``; return what had to be worked around.
 
     Web images are fetched (through ``decks.remote``) only with ``allow_remote``; else they are placeholders.
+    The fitted plan comes from the build cache when it holds it (``decks.slides.plan_cache``).
     """
     theme = with_template(theme, repo_root)
-    plan, measure, diagnostics = plan_document(document, theme, repo_root=repo_root, allow_remote=allow_remote)
-    render_deck(plan, theme, measure, out, timestamp=timestamp)
+    plan, blobs, diagnostics = planned(document, theme, repo_root=repo_root, allow_remote=allow_remote)
+    render_deck(plan, theme, blobs, out, timestamp=timestamp)
     return diagnostics
 
 
-def render_deck(plan: DeckPlan, theme: Theme, measure: RealMeasure, out: Path, *, timestamp: int) -> None:
-    """Translate ``plan`` into a .pptx at ``out``, with the pictures ``measure`` holds."""
+def render_deck(plan: DeckPlan, theme: Theme, blobs: Blobs, out: Path, *, timestamp: int) -> None:
+    """Translate ``plan`` into a .pptx at ``out``, with the pictures and formula images ``blobs`` holds."""
     template = theme.find(TEMPLATE)
     presentation = Presentation(str(template)) if template else Presentation()
     _remove_slides(presentation)
@@ -80,7 +80,7 @@ def render_deck(plan: DeckPlan, theme: Theme, measure: RealMeasure, out: Path, *
     if template is None:
         _set_theme(presentation, theme, plan)
     layouts = _layouts(presentation, theme, template)
-    writer = _SlideWriter(presentation, measure, plan.language, layouts, backgrounds=template is None)
+    writer = _SlideWriter(presentation, blobs, plan.language, layouts, backgrounds=template is None)
     for slide_plan in plan.slides:
         writer.add(slide_plan)
     _set_properties(presentation, plan, timestamp)
@@ -92,10 +92,10 @@ def render_deck(plan: DeckPlan, theme: Theme, measure: RealMeasure, out: Path, *
 class _SlideWriter:
     """Adds planned slides to one presentation."""
 
-    def __init__(self, presentation: PresentationObject, measure: RealMeasure, language: str,
+    def __init__(self, presentation: PresentationObject, blobs: Blobs, language: str,
                  layouts: dict[str, SlideLayout], *, backgrounds: bool) -> None:
         self.presentation = presentation
-        self.measure = measure
+        self.blobs = blobs
         self.language = language
         self.layouts = layouts
         self.backgrounds = backgrounds  # False with a template: its master and layouts own the backgrounds
@@ -135,7 +135,7 @@ class _SlideWriter:
             _plain_style(rect, shape.fill, "", 0.0)
             rect.name = shape.name
         elif isinstance(shape, Picture):
-            data, _ = self.measure.blob(shape.key)
+            data, _ = self.blobs[shape.key]
             picture = shapes.add_picture(io.BytesIO(data), *_box(shape.box))
             picture.name = shape.name
             picture._element.nvPicPr.cNvPr.set("descr", shape.description)
@@ -184,7 +184,7 @@ class _SlideWriter:
                                      shape.insets)
 
     def _equation(self, slide: Slide, shapes: Shapes, shape: Equation) -> None:
-        data, _ = self.measure.blob(shape.key)
+        data, _ = self.blobs[shape.key]
         _, rid = slide.part.get_or_add_image_part(io.BytesIO(data))
         shape_id = shapes._next_shape_id
         element = oxml.equation(shape_id, f"Equation {shape_id}", _box(shape.box), shape.omml, shape.size, shape.tex,
@@ -205,6 +205,8 @@ def with_template(theme: Theme, repo_root: Path) -> Theme:
 
 
 def _template_values(template: Path, repo_root: Path) -> dict[str, dict[str, object]]:
+    from decks.slides.metrics import font_file  # Pillow: only for a theme with a template
+
     presentation = Presentation(str(template))
     values: dict[str, dict[str, object]] = {"deck": {
         "slide_width": presentation.slide_width.inches,

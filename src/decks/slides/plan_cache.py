@@ -1,0 +1,148 @@
+"""Fitted deck plans kept in ``build/cache/plans``: a deck whose inputs did not change is only rendered.
+
+Planning measures every line of text in the real fonts, reads every picture and
+typesets every formula, and needs the modules that do so: over half of a deck's
+own time. What it gives (the plan, the pictures and formula images the plan
+names, the diagnostics) depends only on the document, the theme's values (a
+template's fonts and size included), the picture files, the fonts, and decks'
+code and libraries, so it is kept under a hash of those (see decks.diskcache).
+
+Fonts are checked as the font cache checks them: an entry is trusted while each
+font file it was measured with keeps its size and modification time, and the key
+holds fontconfig's cache folders, which change when a font is installed. A build
+that may fetch from the web plans afresh: a web image can change at the same address.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import os
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from decks import diskcache
+from decks.errors import Diagnostic
+from decks.model import Document, dataclasses_of, from_data, to_data
+from decks.resources import images, is_remote, resolve_local
+from decks.slides import shapes
+from decks.slides.shapes import DeckPlan
+from decks.themes import Theme
+
+Blobs = dict[str, tuple[bytes, str]]  # a plan's key for a picture or formula -> its bytes and file extension
+_KINDS = {**dataclasses_of(vars(shapes)), "Diagnostic": Diagnostic}
+_FONTCONFIG_CACHES = ("/var/cache/fontconfig", "~/.cache/fontconfig")
+_DISTRIBUTIONS = ("Pillow", "fonttools", "latex2mathml", "ziamath", "ziafont", "cairosvg", "pygments")
+
+
+def planned(document: Document, theme: Theme, *, repo_root: Path, allow_remote: bool
+            ) -> tuple[DeckPlan, Blobs, list[Diagnostic]]:
+    """The fitted plan of ``document``, the pictures it names and what had to be worked around.
+
+    From the cache when it holds them, else planned now and kept there (while
+    ``diskcache.keep_in`` has set a folder). ``theme`` is the theme as its
+    template changes it (``render.with_template``).
+    """
+    cache = diskcache.folder("plans")
+    if cache is None or allow_remote:
+        return _plan_now(document, theme, repo_root, allow_remote)
+    fresh: list[tuple[DeckPlan, Blobs, list[Diagnostic]]] = []
+
+    def compute() -> dict[str, Any]:
+        fresh.append(_plan_now(document, theme, repo_root, allow_remote))
+        return _stored(*fresh[0], cache)
+
+    try:
+        key = [to_data(document), theme.values, _pictures(document, repo_root), _font_folders(), _code()]
+        stored = diskcache.cached_json(cache, "plan", key, compute, trust=_fonts_unchanged)
+    except (TypeError, ValueError):  # a theme value JSON cannot write (a TOML date): nothing to key it by
+        return _plan_now(document, theme, repo_root, allow_remote)
+    if fresh:
+        return fresh[0]
+    try:
+        return _loaded(stored, cache)
+    except (KeyError, TypeError, ValueError, OSError):  # a damaged entry, or a picture file gone from the cache
+        return _plan_now(document, theme, repo_root, allow_remote)
+
+
+def _plan_now(document: Document, theme: Theme, repo_root: Path, allow_remote: bool
+              ) -> tuple[DeckPlan, Blobs, list[Diagnostic]]:
+    from decks.slides.check import plan_document  # the planner, the fonts and the typesetter: only here
+
+    plan, measure, diagnostics = plan_document(document, theme, repo_root=repo_root, allow_remote=allow_remote)
+    return plan, {**measure.equations.data, **measure.pictures.data}, diagnostics
+
+
+def _stored(plan: DeckPlan, blobs: Blobs, diagnostics: list[Diagnostic], cache: Path) -> dict[str, Any]:
+    """The entry for a plan: the plan and diagnostics as data, each blob as a file of its own named by its hash."""
+    from decks.slides import metrics
+
+    names = {}
+    for key, (data, extension) in blobs.items():
+        name = hashlib.sha256(data).hexdigest()
+        path = _blob_path(cache, name, extension)
+        if not path.is_file():
+            diskcache.write_atomically(path, data)
+        names[key] = [name, extension]
+    return {"plan": to_data(plan), "blobs": names, "diagnostics": [to_data(found) for found in diagnostics],
+            "fonts": metrics.font_files()}
+
+
+def _loaded(stored: dict[str, Any], cache: Path) -> tuple[DeckPlan, Blobs, list[Diagnostic]]:
+    plan = from_data(stored["plan"], _KINDS)
+    diagnostics = [from_data(found, _KINDS) for found in stored["diagnostics"]]
+    if not isinstance(plan, DeckPlan) or not all(isinstance(found, Diagnostic) for found in diagnostics):
+        raise TypeError("not a deck plan")
+    blobs = {}
+    for key, (name, extension) in stored["blobs"].items():
+        data = _blob_path(cache, name, extension).read_bytes()
+        if hashlib.sha256(data).hexdigest() != name:
+            raise ValueError(f"damaged picture in the cache: {name}")
+        blobs[key] = (data, extension)
+    return plan, blobs, diagnostics
+
+
+def _blob_path(cache: Path, name: str, extension: str) -> Path:
+    return diskcache.entry_path(cache / "pictures", name, f".{extension}")
+
+
+def _fonts_unchanged(stored: dict[str, Any]) -> bool:
+    """Every font file the plan was measured with is where it was, with the same size and modification time."""
+    try:
+        return all(_size_and_time(path) == [size, mtime] for path, (size, mtime) in stored["fonts"].items())
+    except (KeyError, TypeError, ValueError, OSError):
+        return False
+
+
+def _size_and_time(path: str) -> list[int]:
+    stat = os.stat(path)
+    return [stat.st_size, stat.st_mtime_ns]
+
+
+def _pictures(document: Document, repo_root: Path) -> list[list[str]]:
+    """Each picture the document names, with the hash of its file (empty when it names none that exists)."""
+    base = (repo_root / PurePosixPath(document.source)).parent  # as decks.slides.metrics.Pictures resolves them
+    found = []
+    for image in images(document):
+        path = None if is_remote(image.src) else resolve_local(image.src, base, repo_root)
+        data = path.read_bytes() if path is not None and path.is_file() else b""
+        found.append([image.src, hashlib.sha256(data).hexdigest() if data else ""])
+    return found
+
+
+def _font_folders() -> list[list[object]]:
+    """fontconfig's cache folders and when each last changed: installing a font changes them."""
+    folders = []
+    for folder in _FONTCONFIG_CACHES:
+        try:
+            folders.append([folder, os.stat(os.path.expanduser(folder)).st_mtime_ns])
+        except OSError:
+            continue
+    return folders
+
+
+@functools.cache
+def _code() -> str:
+    """decks' own code and the versions of the libraries planning uses."""
+    package = Path(__file__).parents[1]
+    return diskcache.fingerprint(_DISTRIBUTIONS, sorted(package.rglob("*.py")))

@@ -1,0 +1,77 @@
+"""Kept deck plans: a rebuild takes the fitted plan from build/cache, and anything it was made from invalidates it."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from PIL import Image
+from pptx import Presentation
+
+from decks.cli import main
+from decks.slides import plan_cache
+
+PAPER = "papers/tiny-paper"
+DECK = f"{PAPER}/docs/tiny-paper.pptx"
+REBUILD_DECK_AND_SAY_WHAT_WAS_LOADED = (
+    "import json, sys; from decks.cli import main;"
+    "code = main(['-C', sys.argv[1], 'build', '-q', '-j', '1', '--force', '--only', 'deck']);"
+    "print(json.dumps([code, sorted(m for m in ('decks.slides.plan', 'decks.equations', 'fontTools') if m in sys.modules)]))"
+)
+
+
+def rebuild_deck(root: Path) -> int:
+    return main(["-C", str(root), "build", "-q", "-j", "1", "--force", "--only", "deck"])
+
+
+def picture_size(root: Path) -> tuple[int, int]:
+    deck = Presentation(str(root / DECK))
+    picture = next(shape for slide in deck.slides for shape in slide.shapes if shape.shape_type == 13)
+    return picture.width, picture.height
+
+
+def test_a_deck_rebuilt_from_its_kept_plan_is_the_same_and_never_loads_the_planner(built_repo):
+    before = (built_repo / DECK).read_bytes()
+    run = subprocess.run([sys.executable, "-c", REBUILD_DECK_AND_SAY_WHAT_WAS_LOADED, str(built_repo)],
+                         capture_output=True, text=True, check=True)
+    assert json.loads(run.stdout) == [0, []]
+    assert (built_repo / DECK).read_bytes() == before
+
+
+def test_a_picture_changed_under_the_same_name_is_measured_again(built_repo):
+    wide, tall = picture_size(built_repo)
+    Image.new("RGB", (48, 96), "red").save(built_repo / PAPER / "figures" / "dot.png")  # was 64 x 48
+    assert rebuild_deck(built_repo) == 0
+    width, height = picture_size(built_repo)
+    assert width / height < 1 < wide / tall
+
+
+def test_a_damaged_plan_or_picture_in_the_cache_is_planned_again(built_repo):
+    before = (built_repo / DECK).read_bytes()
+    kept = built_repo / "build" / "cache" / "plans"
+    entries = list(kept.glob("??/*.json"))
+    pictures = list((kept / "pictures").rglob("*.png"))
+    assert entries and pictures
+    for picture in pictures:
+        picture.write_bytes(b"not the picture that was kept")
+    assert rebuild_deck(built_repo) == 0
+    assert (built_repo / DECK).read_bytes() == before
+    for entry in kept.glob("??/*.json"):
+        entry.write_text("{not json", encoding="utf-8")
+    assert rebuild_deck(built_repo) == 0
+    assert (built_repo / DECK).read_bytes() == before
+
+
+def test_a_plan_is_trusted_only_while_the_font_files_it_was_measured_with_are_unchanged(tmp_path):
+    font = tmp_path / "Body.ttf"
+    font.write_bytes(b"glyphs")
+    stat = font.stat()
+    stored = {"fonts": {str(font): [stat.st_size, stat.st_mtime_ns]}}
+    assert plan_cache._fonts_unchanged(stored)
+    os.utime(font, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
+    assert not plan_cache._fonts_unchanged(stored)
+    font.unlink()
+    assert not plan_cache._fonts_unchanged(stored)
