@@ -280,6 +280,19 @@ def test_every_entry_of_the_package_is_dated_by_the_timestamp_not_by_the_clock(e
     assert locals_ == {dos}  # each entry's own header says the same
 
 
+def test_each_notes_page_belongs_to_its_own_slide_and_to_the_notes_master(deck):
+    from pptx.opc.constants import RELATIONSHIP_TYPE as RT
+
+    pages = [slide.notes_slide.part for slide in deck.slides if slide.has_notes_slide]
+    assert len(pages) >= 3
+    assert len({page.partname for page in pages}) == len(pages)
+    for slide in deck.slides:
+        if slide.has_notes_slide:
+            page = slide.notes_slide.part
+            assert page.part_related_by(RT.SLIDE) is slide.part
+            assert page.part_related_by(RT.NOTES_MASTER) is deck.part.notes_master_part
+
+
 def test_no_markdown_syntax_is_left_on_any_slide_or_in_the_notes(deck):
     texts = []
     for slide in deck.slides:

@@ -13,6 +13,7 @@ revision 1 and nothing from the machine.
 
 from __future__ import annotations
 
+import copy
 import io
 import struct
 from datetime import UTC, datetime
@@ -23,12 +24,15 @@ from lxml import etree
 from pptx import Presentation
 from pptx.dml.color import RGBColor
 from pptx.enum.shapes import MSO_SHAPE
+from pptx.opc.constants import CONTENT_TYPE as CT
 from pptx.opc.constants import RELATIONSHIP_TYPE as RT
+from pptx.opc.packuri import PackURI
 from pptx.opc.package import Part
+from pptx.parts.slide import NotesSlidePart
 from pptx.presentation import Presentation as PresentationObject
 from pptx.shapes.base import BaseShape as PptxShape
 from pptx.shapes.shapetree import GroupShapes, SlideShapes
-from pptx.slide import Slide, SlideLayout
+from pptx.slide import NotesSlide, Slide, SlideLayout
 from pptx.util import Emu
 
 from decks.errors import Diagnostic, EnvironmentProblem, ThemeError
@@ -99,6 +103,8 @@ class _SlideWriter:
         self.language = language
         self.layouts = layouts
         self.backgrounds = backgrounds  # False with a template: its master and layouts own the backgrounds
+        self._blank_notes: etree._Element | None = None  # a notes page as the notes master makes it, still empty
+        self._notes_number = 0  # in the part name of the last notes page made
 
     def add(self, plan: SlidePlan) -> Slide:
         slide = self.presentation.slides.add_slide(self.layouts[plan.layout])
@@ -110,10 +116,32 @@ class _SlideWriter:
         for shape in plan.shapes:
             self._shape(slide, slide.shapes, shape)
         if plan.notes:
-            notes = slide.notes_slide.notes_text_frame
-            relate = _relater(slide.notes_slide.part)
-            oxml.fill_text_body(notes._txBody, plan.notes, relate, self.language, insets=_DEFAULT_NOTES_INSETS)
+            notes = self._notes_page(slide)
+            oxml.fill_text_body(notes.notes_text_frame._txBody, plan.notes, _relater(notes.part), self.language,
+                                insets=_DEFAULT_NOTES_INSETS)
         return slide
+
+    def _notes_page(self, slide: Slide) -> NotesSlide:
+        """A new, empty notes page for ``slide``.
+
+        python-pptx makes the first one from the notes master; the others are
+        copies of it, related as python-pptx relates them. Its way, cloning the
+        master's placeholders and searching the package for a free part name
+        each time, took a tenth of a deck's time.
+        """
+        if self._blank_notes is None:
+            first = slide.notes_slide
+            self._blank_notes = copy.deepcopy(first.part._element)
+            self._notes_number = first.part.partname.idx
+            return first
+        self._notes_number += 1
+        package = slide.part.package
+        part = NotesSlidePart(PackURI(f"/ppt/notesSlides/notesSlide{self._notes_number}.xml"), CT.PML_NOTES_SLIDE,
+                              package, copy.deepcopy(self._blank_notes))
+        part.relate_to(package.presentation_part.notes_master_part, RT.NOTES_MASTER)
+        part.relate_to(slide.part, RT.SLIDE)
+        slide.part.relate_to(part, RT.NOTES_SLIDE)
+        return part.notes_slide
 
     def _placeholders(self, slide: Slide, plan: SlidePlan) -> None:
         """The title (and subtitle) go into the layout's placeholders; unused placeholders go away."""
