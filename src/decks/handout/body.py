@@ -12,14 +12,14 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from functools import lru_cache
 from itertools import zip_longest
 from html import escape
 from pathlib import Path
-from typing import Any, Literal, TypeAlias
+from typing import Literal, TypeAlias
 
 from decks.errors import Diagnostic
 from decks.handout.access import access
+from decks.handout.highlight import highlighted_lines
 from decks.handout.maths import math_markup
 from decks.handout.sanitize import clean_html
 from decks.model import (
@@ -62,7 +62,6 @@ _GENERIC_ALT = frozenset({"", "image", "img", "picture", "photo", "figure", "scr
 _SEPARATOR = re.compile(r"^\s*(?:[-–—:|,.;]\s*)?")
 _HTML_ANCHOR = re.compile(r"""\b(?:id|name)\s*=\s*["']([^"']+)["']""")
 _URL_BREAK = re.compile(r"(?<=[/])(?=.)|(?=[?&#=_])")
-_TOKEN_LOOKS = ("color", "bgcolor", "bold", "italic", "underline", "border")  # what a Pygments style sets
 
 
 @dataclass(frozen=True)
@@ -253,7 +252,7 @@ class _BodyWriter:
         code = block.code.rstrip("\n")
         lines = "".join(
             f'<span class="line"{_indent(raw)}>{line or " "}</span>'
-            for raw, line in zip_longest(code.split("\n"), _highlight(code, block.language, self.settings.pygments_style), fillvalue="")
+            for raw, line in zip_longest(code.split("\n"), highlighted_lines(code, block.language, self.settings.pygments_style), fillvalue="")
         )
         return f'<div class="code"{label}><pre class="highlight"><code>{lines}</code></pre></div>'
 
@@ -614,52 +613,4 @@ def _letters(index: int) -> str:
 def _shorten(text: str, limit: int = 80) -> str:
     flat = " ".join(text.split())
     return flat if len(flat) <= limit else flat[: limit - 1] + "…"
-
-
-@lru_cache(maxsize=64)
-def _highlight(code: str, language: str, style: str) -> tuple[str, ...]:
-    """The code's lines as Pygments token spans (classes only: the colours come from the theme's style).
-
-    Pygments closes every span at the end of a line, so each line stands alone
-    and can be set as its own block (a wrapped line then hangs under itself).
-    A token ``style`` gives no colour, weight or slant to gets no span, so runs
-    of them merge into plain text: in Python, names and punctuation are most
-    tokens, and every span is a box WeasyPrint styles, lays out and draws.
-    """
-    from pygments import format as format_tokens
-    from pygments.formatters import HtmlFormatter
-    from pygments.lexers import get_lexer_by_name
-    from pygments.token import STANDARD_TYPES, Text
-    from pygments.util import ClassNotFound
-
-    try:
-        lexer = get_lexer_by_name(language, stripnl=False) if language else None
-    except ClassNotFound:
-        lexer = None
-    if lexer is None:
-        return tuple(escape(code, quote=False).split("\n"))
-    styled = _styled_tokens(style)
-
-    def shown(token_type: Any) -> Any:
-        standard = token_type  # a lexer's own subtype is styled as the standard type above it
-        while standard not in STANDARD_TYPES:
-            standard = standard.parent
-        return token_type if standard in styled else Text
-
-    tokens = ((shown(token_type), value) for token_type, value in lexer.get_tokens(code))
-    return tuple(format_tokens(tokens, HtmlFormatter(nowrap=True)).removesuffix("\n").split("\n"))
-
-
-@lru_cache(maxsize=8)
-def _styled_tokens(style: str) -> frozenset[Any]:
-    """The token types Pygments' ``style`` sets apart from plain text (an unknown style: all of them)."""
-    from pygments.styles import get_style_by_name
-    from pygments.token import STANDARD_TYPES
-    from pygments.util import ClassNotFound
-
-    try:
-        looks = dict(get_style_by_name(style))
-    except ClassNotFound:  # the theme check reports it; the code keeps every span meanwhile
-        return frozenset(STANDARD_TYPES)
-    return frozenset(token for token, look in looks.items() if any(look[key] for key in _TOKEN_LOOKS))
 

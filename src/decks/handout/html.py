@@ -15,8 +15,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from decks import diskcache
 from decks.errors import Diagnostic, ThemeError
 from decks.handout.body import BodySettings, render_body
+from decks.handout.highlight import pygments_css
 from decks.model import Document
 from decks.themes import Theme
 
@@ -87,20 +89,30 @@ def stylesheet_path(theme: Theme) -> Path:
 def _template(theme: Theme) -> Any:
     if theme.find(TEMPLATE) is None:
         raise ThemeError(f"theme '{theme.name}' has no {TEMPLATE}", str(theme.folders[0]))
-    return _environment(theme.folders).get_template(TEMPLATE)
+    return _environment(theme.folders, diskcache.folder("templates")).get_template(TEMPLATE)
 
 
 @lru_cache(maxsize=8)
-def _environment(folders: tuple[Path, ...]) -> Any:
-    """One Jinja2 environment per theme chain: templates are compiled once per process."""
-    from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+def _environment(folders: tuple[Path, ...], compiled: Path | None) -> Any:
+    """One Jinja2 environment per theme chain: templates are compiled once per process.
 
+    And kept compiled in ``compiled`` (``build/cache/templates``), which Jinja2
+    checks against each template's source, so the next process need not compile them.
+    """
+    from jinja2 import Environment, FileSystemBytecodeCache, FileSystemLoader, StrictUndefined, select_autoescape
+
+    try:
+        if compiled is not None:
+            compiled.mkdir(parents=True, exist_ok=True)
+    except OSError:  # a build folder that cannot be written: compile every time
+        compiled = None
     environment = Environment(
         loader=FileSystemLoader([str(folder) for folder in folders]),
         autoescape=select_autoescape(default=True, default_for_string=True),
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        bytecode_cache=FileSystemBytecodeCache(str(compiled)) if compiled is not None else None,
     )
     environment.filters["rgb"] = _rgb
     return environment
@@ -115,16 +127,3 @@ def _rgb(colour: str) -> str:
 def _css_names(colours: Mapping[str, str]) -> dict[str, str]:
     """Theme colours keyed by CSS custom property name: ``code_background`` -> ``code-background``."""
     return {key.replace("_", "-"): value for key, value in sorted(colours.items())}
-
-
-@lru_cache(maxsize=8)
-def pygments_css(style: str) -> str:
-    """The colours of Pygments' token classes in ``style`` (only the tokens: handout.css styles the box)."""
-    from pygments.formatters import HtmlFormatter
-    from pygments.util import ClassNotFound
-
-    try:
-        formatter = HtmlFormatter(style=style)
-    except ClassNotFound:
-        raise ThemeError(f"'code.pygments_style' names no Pygments style: '{style}'") from None
-    return "\n".join(formatter.get_token_style_defs(".highlight"))
