@@ -97,3 +97,21 @@ def test_watch_takes_allow_remote_as_build_does(capsys):
         except SystemExit:
             pass
         assert "--allow-remote" in capsys.readouterr().out
+
+
+def test_the_summary_and_the_list_keep_their_columns_under_their_headings_for_a_short_name(repo, capsys):
+    def column(output: str, heading: str, cell: str) -> tuple[int, int]:
+        lines = output.splitlines()
+        head = next(line for line in lines if line.startswith("paper "))
+        row = next(line for line in lines if line.startswith("a "))
+        return head.index(heading), row.index(cell)
+
+    (repo / "papers" / "tiny-paper").rename(repo / "papers" / "a")
+    assert run(repo, "build", "-j", "1", "--only", "deck") == 0
+    summary = capsys.readouterr().err
+    assert run(repo, "list") == 0
+    listing = capsys.readouterr().out
+    heading_at, cell_at = column(summary, "deck", "built")
+    assert heading_at == cell_at
+    heading_at, cell_at = column(listing, "sources", "overview.md")
+    assert heading_at == cell_at

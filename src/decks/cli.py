@@ -162,7 +162,7 @@ def _list(project, args: argparse.Namespace) -> int:
     if not rows:
         print("no papers yet: add papers/<paper>/overview.md and notes.md")
         return EXIT_OK
-    width = max(len(paper.name) for paper, _ in rows)
+    width = max(len("paper"), *(len(paper.name) for paper, _ in rows))  # the heading is wider than "a"
     print(f"{'paper':<{width}}  {'sources':<22}  {'deck':<12}  handout")
     for paper, states in rows:
         sources = " ".join(p.name for p in (paper.overview, paper.notes) if p.is_file())
@@ -273,7 +273,7 @@ class ConsoleReporter(Reporter):
         for outcome in outcomes:
             papers.setdefault(outcome.paper, {})[outcome.kind] = outcome
         columns = KINDS + ((SLIDES_PDF,) if any(o.kind == SLIDES_PDF for o in outcomes) else ())
-        width = max(len(name) for name in papers)
+        width = max(len("paper"), *(len(name) for name in papers))
         head = "".join(f"{'slides pdf' if k == SLIDES_PDF else k:<12}" for k in columns)
         self.stream.write(f"\n{'paper':<{width}}  {head}{'time':>6}  warnings\n")
         for name, kinds in papers.items():
