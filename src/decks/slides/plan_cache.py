@@ -46,17 +46,18 @@ def planned(document: Document, theme: Theme, *, repo_root: Path, allow_remote: 
     cache = diskcache.folder("plans")
     if cache is None or allow_remote:
         return _plan_now(document, theme, repo_root, allow_remote)
-    fresh: list[tuple[DeckPlan, Blobs, list[Diagnostic]]] = []
+    try:
+        key = diskcache.digest(to_data(document), theme.values, _pictures(document, repo_root), _font_folders(),
+                               _code())
+    except (TypeError, ValueError):  # a theme value JSON cannot write (a TOML date): nothing to key it by
+        return _plan_now(document, theme, repo_root, allow_remote)
+    fresh: list[tuple[DeckPlan, Blobs, list[Diagnostic]]] = []  # what compute planned: never planned twice
 
     def compute() -> dict[str, Any]:
         fresh.append(_plan_now(document, theme, repo_root, allow_remote))
         return _stored(*fresh[0], cache)
 
-    try:
-        key = [to_data(document), theme.values, _pictures(document, repo_root), _font_folders(), _code()]
-        stored = diskcache.cached_json(cache, "plan", key, compute, trust=_fonts_unchanged)
-    except (TypeError, ValueError):  # a theme value JSON cannot write (a TOML date): nothing to key it by
-        return _plan_now(document, theme, repo_root, allow_remote)
+    stored = diskcache.cached_json(cache, "plan", key, compute, trust=_fonts_unchanged)
     if fresh:
         return fresh[0]
     try:
