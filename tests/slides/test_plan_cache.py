@@ -75,3 +75,15 @@ def test_a_plan_is_trusted_only_while_the_font_files_it_was_measured_with_are_un
     assert not plan_cache._fonts_unchanged(stored)
     font.unlink()
     assert not plan_cache._fonts_unchanged(stored)
+
+
+def test_a_deck_from_its_kept_plan_reports_the_same_warnings(built_repo, capsys):
+    overview = built_repo / PAPER / "overview.md"
+    overview.write_text(overview.read_text(encoding="utf-8") + "\n![gone](figures/gone.png)\n", encoding="utf-8")
+    assert rebuild_deck(built_repo) == 0
+    first = capsys.readouterr().err
+    assert rebuild_deck(built_repo) == 0
+    again = capsys.readouterr().err
+    assert "image 'figures/gone.png' not found" in first
+    assert [line for line in again.splitlines() if "warning" in line] == \
+        [line for line in first.splitlines() if "warning" in line]
