@@ -115,3 +115,13 @@ def test_the_summary_and_the_list_keep_their_columns_under_their_headings_for_a_
     assert heading_at == cell_at
     heading_at, cell_at = column(listing, "sources", "overview.md")
     assert heading_at == cell_at
+
+
+def test_a_deck_and_a_handout_failing_for_one_reason_show_it_once(repo, capsys):
+    overview = repo / "papers" / "tiny-paper" / "overview.md"
+    overview.write_text(overview.read_text(encoding="utf-8").replace("year: 1843", "year: 1843\ntheme: nosuch"),
+                        encoding="utf-8")
+    assert run(repo, "build", "-j", "1") == 1
+    err = capsys.readouterr().err
+    assert err.count("front matter 'theme': unknown theme 'nosuch'") == 1
+    assert "0 built, 0 up to date, 0 warnings, 2 failed" in err

@@ -227,6 +227,7 @@ class ConsoleReporter(Reporter):
         self.verbose = verbose
         self.live = stream.isatty() and not quiet and os.environ.get("TERM") != "dumb"
         self.total = self.done = 0
+        self._said: set[str] = set()  # problems already shown: a deck and a handout can fail for one reason
 
     def starting(self, stale: int, fresh: int, total: int) -> None:
         self.total = total
@@ -241,9 +242,9 @@ class ConsoleReporter(Reporter):
     def finished(self, outcome: Outcome) -> None:
         self.done += 1
         for diagnostic in outcome.diagnostics:
-            self._line(str(diagnostic))
+            self._once(str(diagnostic))
         if outcome.status == "failed":
-            self._line(f"error: {outcome.error}")
+            self._once(f"error: {outcome.error}")
             if outcome.trace:
                 self._line(outcome.trace.rstrip())
         elif self.quiet or (outcome.status == "fresh" and not self.verbose):
@@ -252,6 +253,12 @@ class ConsoleReporter(Reporter):
         else:
             self._line(f"[{self.done}/{self.total}] {outcome.status:<5} {outcome.output} ({outcome.seconds:.1f}s)")
         self._progress()
+
+    def _once(self, problem: str) -> None:
+        """Show ``problem`` unless this build showed it already (the summary table still counts each output)."""
+        if problem not in self._said:
+            self._said.add(problem)
+            self._line(problem)
 
     def summary(self, outcomes: list[Outcome]) -> None:
         self._clear()
