@@ -125,3 +125,18 @@ def test_a_deck_and_a_handout_failing_for_one_reason_show_it_once(repo, capsys):
     err = capsys.readouterr().err
     assert err.count("front matter 'theme': unknown theme 'nosuch'") == 1
     assert "0 built, 0 up to date, 0 warnings, 2 failed" in err
+
+
+def test_decks_watch_shows_a_problem_again_at_each_build_that_has_it():
+    import io
+
+    from decks.build import Outcome
+    from decks.cli import ConsoleReporter
+
+    stream = io.StringIO()
+    reporter = ConsoleReporter(stream)
+    failed = Outcome("p", "deck", "papers/p/docs/p.pptx", "failed", error="papers/p/overview.md:1: broken")
+    for _ in range(2):  # two builds of one watch
+        reporter.starting(1, 0, 1)
+        reporter.finished(failed)
+    assert stream.getvalue().count("error: papers/p/overview.md:1: broken") == 2

@@ -253,11 +253,13 @@ def _produce(task: Task) -> tuple[list[Diagnostic], dict]:
         raise OutputConflict("leads outside the repository through a symlink; decks writes only inside it",
                              _relative(task.root, final.parent))
     temp = temp_path(final)
+    diskcache.keep_in(_cache(task))  # formulas, fonts, web files and deck plans, for this output
     try:
         diagnostics += _write(task, document, theme, temp)
         stamp(temp)
         diagnostics += install(temp, final, _relative(task.root, final))
     finally:
+        diskcache.keep_in(None)
         temp.unlink(missing_ok=True)
     return diagnostics, {_relative(task.root, dep): sign(dep) for dep in sorted(deps)}
 
@@ -280,7 +282,6 @@ def _theme(task: Task, meta: Meta) -> Theme:
 
 
 def _write(task: Task, document: Document, theme: Theme, temp: Path) -> list[Diagnostic]:
-    diskcache.keep_in(_cache(task))  # formulas, fonts, web files and deck plans
     timestamp = _timestamp(task.source, task.root)
     if task.kind == "deck":
         from decks.slides.render import write_deck

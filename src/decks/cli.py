@@ -227,10 +227,11 @@ class ConsoleReporter(Reporter):
         self.verbose = verbose
         self.live = stream.isatty() and not quiet and os.environ.get("TERM") != "dumb"
         self.total = self.done = 0
-        self._said: set[str] = set()  # problems already shown: a deck and a handout can fail for one reason
+        self._said: set[str] = set()  # problems this build showed: a deck and a handout can fail for one reason
 
     def starting(self, stale: int, fresh: int, total: int) -> None:
         self.total = total
+        self._said.clear()  # `decks watch` builds again and again: each build shows its own problems
         if stale and not self.quiet:
             missing = total - stale - fresh
             without = f", {missing} without a source" if missing else ""

@@ -57,7 +57,7 @@ def _installed() -> dict[str, str]:
     """The version of every distribution on ``sys.path``, by normalised name, the first found winning.
 
     Read off the names of their ``.dist-info`` folders (``name-version.dist-info``,
-    as installers must write them), as importlib.metadata finds them, without its
+    as installers must write them; older ``.egg-info`` ones alike), as importlib.metadata finds them, without its
     cost: importing it and asking for a few versions took a decks run 20 to 60 ms.
     """
     versions: dict[str, str] = {}
@@ -67,9 +67,9 @@ def _installed() -> dict[str, str]:
         except OSError:  # a zip file on the path, or a folder that is gone
             continue
         for name in names:
-            if name.endswith(".dist-info"):
-                distribution, _, version = name.removesuffix(".dist-info").partition("-")
-                versions.setdefault(_normalised(distribution), version)
+            if name.endswith((".dist-info", ".egg-info")):  # name-version.dist-info, name-version-py3.x.egg-info
+                distribution, _, version = name.rpartition(".")[0].partition("-")
+                versions.setdefault(_normalised(distribution), version.partition("-")[0])
     return versions
 
 
@@ -87,7 +87,7 @@ def read_json(path: Path) -> Any:
     """The JSON value stored at ``path``; None when it is missing or unreadable."""
     try:
         return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+    except (OSError, ValueError, RecursionError):  # RecursionError: nesting deeper than any entry of ours
         return None
 
 
@@ -110,20 +110,31 @@ def write_atomically(path: Path, data: bytes) -> None:
 
 
 def cached_json(folder: Path | None, kind: str, key: object, compute: Callable[[], dict[str, Any]],
-                trust: Callable[[dict[str, Any]], bool] = lambda stored: True) -> dict[str, Any]:
+                trust: Callable[[dict[str, Any]], bool] = lambda stored: True,
+                keep: Callable[[], bool] = lambda: True) -> dict[str, Any]:
     """``compute()``'s mapping, read from ``folder`` when an entry of ``kind`` holds it, kept there when not.
 
     ``kind`` is stored in the entry and checked on reading, so two kinds of result
     can never be mistaken for each other; ``trust`` may refuse an entry the key
     cannot tell is stale (a file it names has changed): it is then computed and
-    kept again. ``folder`` None keeps nothing.
+    kept again. ``keep``, asked after computing, may say the key no longer
+    describes what was computed (a file changed meanwhile): it is then not kept.
+    ``folder`` None keeps nothing.
     """
     if folder is None:
         return compute()
     path = entry_path(folder, digest(kind, key))
     stored = read_json(path)
-    if isinstance(stored, dict) and stored.pop("_", None) == kind and trust(stored):
+    if isinstance(stored, dict) and stored.pop("_", None) == kind and _trusted(trust, stored):
         return stored
     data = compute()
-    write_json(path, {"_": kind, **data})
+    if keep():
+        write_json(path, {"_": kind, **data})
     return data
+
+
+def _trusted(trust: Callable[[dict[str, Any]], bool], stored: dict[str, Any]) -> bool:
+    try:
+        return trust(stored)
+    except Exception:  # an entry of the right kind but the wrong shape: a cache never fails a build
+        return False

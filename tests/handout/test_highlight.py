@@ -57,3 +57,16 @@ def test_an_edited_handout_template_is_used_by_the_next_build_not_its_compiled_c
                         encoding="utf-8")
     assert main(["-C", str(repo), "build", "-q", "-j", "1", "--only", "handout"]) == 0
     assert "Edited by hand" in html.read_text(encoding="utf-8")
+
+
+def test_a_damaged_compiled_template_is_compiled_again(tmp_path):
+    from jinja2.bccache import bc_magic
+
+    repo = fresh_repo(tmp_path / "repo")
+    build = ["-C", str(repo), "build", "-q", "-j", "1", "--force", "--only", "handout"]
+    assert main(build) == 0
+    compiled = list((repo / "build" / "cache" / "templates").iterdir())
+    assert compiled
+    for entry in compiled:
+        entry.write_bytes(bc_magic + b"\x80 not a compiled template")
+    assert main(build) == 0

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -69,12 +70,44 @@ def test_a_plan_is_trusted_only_while_the_font_files_it_was_measured_with_are_un
     font = tmp_path / "Body.ttf"
     font.write_bytes(b"glyphs")
     stat = font.stat()
-    stored = {"fonts": {str(font): [stat.st_size, stat.st_mtime_ns]}}
-    assert plan_cache._fonts_unchanged(stored)
+    stored = {"fonts": {str(font): [stat.st_size, stat.st_mtime_ns]}, "blobs": {}}
+    assert plan_cache._trusted(tmp_path, stored)
     os.utime(font, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
-    assert not plan_cache._fonts_unchanged(stored)
+    assert not plan_cache._trusted(tmp_path, stored)
     font.unlink()
-    assert not plan_cache._fonts_unchanged(stored)
+    assert not plan_cache._trusted(tmp_path, stored)
+
+
+def test_a_picture_torn_in_the_cache_is_kept_again(built_repo):
+    kept = built_repo / "build" / "cache" / "plans" / "pictures"
+    sizes = {path: path.stat().st_size for path in kept.rglob("*.png")}
+    for path in sizes:
+        path.write_bytes(b"")
+    assert rebuild_deck(built_repo) == 0
+    assert {path: path.stat().st_size for path in sizes} == sizes
+
+
+def test_a_picture_that_cannot_be_read_is_a_warning_not_a_failure(built_repo, capsys):
+    picture = built_repo / PAPER / "figures" / "dot.png"
+    picture.unlink()
+    picture.mkdir()  # a folder where the picture was: reading it fails
+    assert rebuild_deck(built_repo) == 0
+    assert "image 'figures/dot.png'" in capsys.readouterr().err
+
+
+def test_a_picture_saved_while_the_deck_is_planned_is_not_kept_under_the_old_key(built_repo, monkeypatch):
+    shutil.rmtree(built_repo / "build" / "cache" / "plans")
+    picture = built_repo / PAPER / "figures" / "dot.png"
+    plan_now = plan_cache._plan_now
+
+    def planned_while_the_picture_changes(*args):
+        result = plan_now(*args)
+        Image.new("RGB", (48, 96), "red").save(picture)
+        return result
+
+    monkeypatch.setattr(plan_cache, "_plan_now", planned_while_the_picture_changes)
+    assert rebuild_deck(built_repo) == 0
+    assert not list((built_repo / "build" / "cache" / "plans").glob("??/*.json"))
 
 
 def test_a_deck_from_its_kept_plan_reports_the_same_warnings(built_repo, capsys):

@@ -342,7 +342,7 @@ def test_an_image_outside_the_repository_is_refused(write, tmp_path):
     assert shape(deck.slides[1], "Placeholder").text_frame.paragraphs[0].text == f"missing image: {outside}"
 
 
-@pytest.mark.parametrize("name", ["sideways.jpg", "sideways.png"])
+@pytest.mark.parametrize("name", ["sideways.jpg", "sideways.png", "sideways-xmp.png", "sideways-text.png"])
 def test_a_picture_whose_exif_says_it_was_taken_sideways_stands_upright(write, name):
     from decks.model import Figure, Heading, Image
 
@@ -420,3 +420,30 @@ def test_a_formula_that_only_defines_macros_shows_nothing_and_its_macros_serve_l
     assert diagnostics == []
     equations = deck.slides[1].shapes._spTree.findall(f"{MC}AlternateContent")
     assert [e.find(f".//{P}cNvPr").get("descr") for e in equations] == [r"x \in \R"]
+
+
+def test_notes_pages_never_take_a_name_a_template_s_own_notes_page_still_holds(tmp_path):
+    import shutil
+    import zipfile
+
+    from pptx.opc.constants import RELATIONSHIP_TYPE as RT
+
+    from decks.themes import load_theme
+
+    themes = tmp_path / "themes"
+    shutil.copytree(REPO / "themes/default", themes / "default")
+    (themes / "kept").mkdir()
+    (themes / "kept/theme.toml").write_text('extends = "default"\n', encoding="utf-8")
+    template = Presentation()
+    for text in ("one", "two"):
+        template.slides.add_slide(template.slide_layouts[1]).notes_slide.notes_text_frame.text = text
+    kept = template.slides[1]  # a layout links to it, so it stays in the package when the slides are dropped
+    template.slide_layouts[5].part.relate_to(kept.part, RT.SLIDE)
+    template.save(str(themes / "kept/template.pptx"))
+    out = tmp_path / "deck.pptx"
+    write_deck(every_construct(), load_theme("kept", themes), out, repo_root=REPO, timestamp=TIMESTAMP)
+    with zipfile.ZipFile(out) as package:
+        names = package.namelist()
+    assert len(names) == len(set(names))
+    deck = Presentation(str(out))
+    assert sum(slide.has_notes_slide for slide in deck.slides) >= 3

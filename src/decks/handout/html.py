@@ -9,6 +9,7 @@ so that a browser, or WeasyPrint run on the file alone, shows the same handout;
 
 from __future__ import annotations
 
+import io
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from functools import lru_cache
@@ -99,23 +100,42 @@ def _environment(folders: tuple[Path, ...], compiled: Path | None) -> Any:
     And kept compiled in ``compiled`` (``build/cache/templates``), which Jinja2
     checks against each template's source, so the next process need not compile them.
     """
-    from jinja2 import Environment, FileSystemBytecodeCache, FileSystemLoader, StrictUndefined, select_autoescape
+    from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
-    try:
-        if compiled is not None:
-            compiled.mkdir(parents=True, exist_ok=True)
-    except OSError:  # a build folder that cannot be written: compile every time
-        compiled = None
     environment = Environment(
         loader=FileSystemLoader([str(folder) for folder in folders]),
         autoescape=select_autoescape(default=True, default_for_string=True),
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
-        bytecode_cache=FileSystemBytecodeCache(str(compiled)) if compiled is not None else None,
+        bytecode_cache=_kept_compiled(compiled) if compiled is not None else None,
     )
     environment.filters["rgb"] = _rgb
     return environment
+
+
+def _kept_compiled(folder: Path) -> Any:
+    """Jinja2's bytecode cache in ``folder``, through decks.diskcache: it never fails a handout.
+
+    (Jinja2's own FileSystemBytecodeCache raises when its folder cannot be
+    written, has gone, or holds a damaged entry.)
+    """
+    from jinja2 import BytecodeCache
+
+    class KeptCompiled(BytecodeCache):
+        def load_bytecode(self, bucket: Any) -> None:
+            try:
+                with (folder / f"{bucket.key}.cache").open("rb") as file:
+                    bucket.load_bytecode(file)
+            except Exception:  # missing, unreadable or damaged: the template is compiled afresh
+                bucket.reset()
+
+        def dump_bytecode(self, bucket: Any) -> None:
+            buffer = io.BytesIO()
+            bucket.write_bytecode(buffer)
+            diskcache.write_atomically(folder / f"{bucket.key}.cache", buffer.getvalue())
+
+    return KeptCompiled()
 
 
 def _rgb(colour: str) -> str:

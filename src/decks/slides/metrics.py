@@ -47,6 +47,8 @@ _FONT_DIRS = ("/usr/share/fonts", "/usr/local/share/fonts", "~/.fonts", "~/.loca
 # line height (1.22 em for Calibri, 1.13 em for Courier New): a box must hold the taller of the two.
 _LEAST_LINE_HEIGHT = 1.2
 _SVG_LONG_SIDE = 2400  # px: an SVG is rasterised at least this large, enough for a full slide
+# Where a PNG can say how it is turned, as Pillow reads it: an eXIf chunk, EXIF as a text chunk, XMP.
+_PNG_ORIENTATIONS = (b"eXIf", b"Raw profile type exif", b"XML:com.adobe.xmp")
 
 
 @dataclass(frozen=True)
@@ -265,11 +267,12 @@ class Pictures:
 def _bitmap(data: bytes) -> tuple[bytes, str, tuple[int, int]]:
     """The file's bytes when PowerPoint shows them as they are; else a PNG, upright.
 
-    A PNG without an eXIf chunk is upright, which is known without asking
-    Pillow: to find that chunk it decodes every pixel.
+    A PNG with nowhere to say otherwise is upright, which is known without
+    asking Pillow: to find an orientation after the pixels it decodes them all.
     """
     with Image.open(io.BytesIO(data)) as image:
-        upright = (image.format == "PNG" and b"eXIf" not in data) or image.getexif().get(0x0112, 1) == 1
+        silent = image.format == "PNG" and not any(place in data for place in _PNG_ORIENTATIONS)
+        upright = silent or image.getexif().get(0x0112, 1) == 1
         if image.format in ("PNG", "JPEG", "GIF") and upright:
             return data, image.format.lower().replace("jpeg", "jpg"), image.size
         converted = ImageOps.exif_transpose(image)

@@ -31,8 +31,7 @@ from decks.themes import Theme
 
 Blobs = dict[str, tuple[bytes, str]]  # a plan's key for a picture or formula -> its bytes and file extension
 _KINDS = {**dataclasses_of(vars(shapes)), "Diagnostic": Diagnostic}
-_FONTCONFIG_CACHES = ("/var/cache/fontconfig", "~/.cache/fontconfig")
-_DISTRIBUTIONS = ("Pillow", "fonttools", "latex2mathml", "ziamath", "ziafont", "cairosvg", "pygments")
+_DISTRIBUTIONS = ("Pillow", "fonttools", "latex2mathml", "ziamath", "ziafont", "cairosvg", "lxml", "pygments")
 
 
 def planned(document: Document, theme: Theme, *, repo_root: Path, allow_remote: bool
@@ -46,9 +45,9 @@ def planned(document: Document, theme: Theme, *, repo_root: Path, allow_remote: 
     cache = diskcache.folder("plans")
     if cache is None or allow_remote:
         return _plan_now(document, theme, repo_root, allow_remote)
+    pictures = _pictures(document, repo_root)
     try:
-        key = diskcache.digest(to_data(document), theme.values, _pictures(document, repo_root), _font_folders(),
-                               _code())
+        key = diskcache.digest(to_data(document), theme.values, pictures, _font_folders(), _code())
     except (TypeError, ValueError):  # a theme value JSON cannot write (a TOML date): nothing to key it by
         return _plan_now(document, theme, repo_root, allow_remote)
     fresh: list[tuple[DeckPlan, Blobs, list[Diagnostic]]] = []  # what compute planned: never planned twice
@@ -57,12 +56,16 @@ def planned(document: Document, theme: Theme, *, repo_root: Path, allow_remote: 
         fresh.append(_plan_now(document, theme, repo_root, allow_remote))
         return _stored(*fresh[0], cache)
 
-    stored = diskcache.cached_json(cache, "plan", key, compute, trust=_fonts_unchanged)
+    def unchanged() -> bool:  # a picture saved while the deck was planned: the key describes the old one
+        return _pictures(document, repo_root) == pictures
+
+    stored = diskcache.cached_json(cache, "plan", key, compute, trust=functools.partial(_trusted, cache),
+                                   keep=unchanged)
     if fresh:
         return fresh[0]
     try:
         return _loaded(stored, cache)
-    except (KeyError, TypeError, ValueError, OSError):  # a damaged entry, or a picture file gone from the cache
+    except Exception:  # an entry damaged in a way the trust check cannot see: a cache never fails a build
         return _plan_now(document, theme, repo_root, allow_remote)
 
 
@@ -82,9 +85,9 @@ def _stored(plan: DeckPlan, blobs: Blobs, diagnostics: list[Diagnostic], cache: 
     for key, (data, extension) in blobs.items():
         name = hashlib.sha256(data).hexdigest()
         path = _blob_path(cache, name, extension)
-        if not path.is_file():
+        if not (path.is_file() and path.stat().st_size == len(data)):  # a torn copy is written again
             diskcache.write_atomically(path, data)
-        names[key] = [name, extension]
+        names[key] = [name, extension, len(data)]
     return {"plan": to_data(plan), "blobs": names, "diagnostics": [to_data(found) for found in diagnostics],
             "fonts": metrics.font_files()}
 
@@ -95,7 +98,7 @@ def _loaded(stored: dict[str, Any], cache: Path) -> tuple[DeckPlan, Blobs, list[
     if not isinstance(plan, DeckPlan) or not all(isinstance(found, Diagnostic) for found in diagnostics):
         raise TypeError("not a deck plan")
     blobs = {}
-    for key, (name, extension) in stored["blobs"].items():
+    for key, (name, extension, _) in stored["blobs"].items():
         data = _blob_path(cache, name, extension).read_bytes()
         if hashlib.sha256(data).hexdigest() != name:
             raise ValueError(f"damaged picture in the cache: {name}")
@@ -107,36 +110,60 @@ def _blob_path(cache: Path, name: str, extension: str) -> Path:
     return diskcache.entry_path(cache / "pictures", name, f".{extension}")
 
 
-def _fonts_unchanged(stored: dict[str, Any]) -> bool:
-    """Every font file the plan was measured with is where it was, with the same size and modification time."""
+def _trusted(cache: Path, stored: dict[str, Any]) -> bool:
+    """Every font file the plan was measured with is unchanged (size, modification time), and every picture kept.
+
+    A picture file missing or of the wrong size (torn by a crash) has the entry
+    planned and kept again; one of the right size but the wrong content is
+    caught by its hash when it is read.
+    """
+    fonts = all(_size_and_time(path) == [size, mtime] for path, (size, mtime) in stored["fonts"].items())
+    return fonts and all(_size(_blob_path(cache, name, extension)) == size
+                         for name, extension, size in stored["blobs"].values())
+
+
+def _size(path: Path) -> int:
     try:
-        return all(_size_and_time(path) == [size, mtime] for path, (size, mtime) in stored["fonts"].items())
-    except (KeyError, TypeError, ValueError, OSError):
-        return False
+        return path.stat().st_size
+    except OSError:
+        return -1
 
 
 def _size_and_time(path: str) -> list[int]:
-    stat = os.stat(path)
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return []
     return [stat.st_size, stat.st_mtime_ns]
 
 
 def _pictures(document: Document, repo_root: Path) -> list[list[str]]:
-    """Each picture the document names, with the hash of its file (empty when it names none that exists)."""
+    """Each picture the document names, with the hash of its file, or why it has none."""
     base = (repo_root / PurePosixPath(document.source)).parent  # as decks.slides.metrics.Pictures resolves them
-    found = []
-    for image in images(document):
-        path = None if is_remote(image.src) else resolve_local(image.src, base, repo_root)
-        data = path.read_bytes() if path is not None and path.is_file() else b""
-        found.append([image.src, hashlib.sha256(data).hexdigest() if data else ""])
-    return found
+    return [[image.src, _picture_state(image.src, base, repo_root)] for image in images(document)]
+
+
+def _picture_state(src: str, base: Path, repo_root: Path) -> str:
+    if is_remote(src):
+        return "web"  # a placeholder: a build that fetches is never kept
+    path = resolve_local(src, base, repo_root)
+    if path is None:
+        return "outside"
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except FileNotFoundError:
+        return "missing"
+    except OSError as error:  # unreadable, or a folder: the planner says why
+        return f"unreadable: {error.strerror}"
 
 
 def _font_folders() -> list[list[object]]:
     """fontconfig's cache folders and when each last changed: installing a font changes them."""
+    user_cache = os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache")
     folders = []
-    for folder in _FONTCONFIG_CACHES:
+    for folder in ("/var/cache/fontconfig", os.path.join(user_cache, "fontconfig")):
         try:
-            folders.append([folder, os.stat(os.path.expanduser(folder)).st_mtime_ns])
+            folders.append([folder, os.stat(folder).st_mtime_ns])
         except OSError:
             continue
     return folders

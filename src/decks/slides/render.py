@@ -104,7 +104,8 @@ class _SlideWriter:
         self.layouts = layouts
         self.backgrounds = backgrounds  # False with a template: its master and layouts own the backgrounds
         self._blank_notes: etree._Element | None = None  # a notes page as the notes master makes it, still empty
-        self._notes_number = 0  # in the part name of the last notes page made
+        self._names_taken: set[str] = set()  # part names in the package once the first notes page is made
+        self._notes_number = 0  # in the name of the last notes page made
 
     def add(self, plan: SlidePlan) -> Slide:
         slide = self.presentation.slides.add_slide(self.layouts[plan.layout])
@@ -129,15 +130,18 @@ class _SlideWriter:
         master's placeholders and searching the package for a free part name
         each time, took a tenth of a deck's time.
         """
+        package = slide.part.package
         if self._blank_notes is None:
             first = slide.notes_slide
             self._blank_notes = copy.deepcopy(first.part._element)
-            self._notes_number = first.part.partname.idx
+            self._names_taken = {str(part.partname) for part in package.iter_parts()}  # a template's, too
             return first
-        self._notes_number += 1
-        package = slide.part.package
-        part = NotesSlidePart(PackURI(f"/ppt/notesSlides/notesSlide{self._notes_number}.xml"), CT.PML_NOTES_SLIDE,
-                              package, copy.deepcopy(self._blank_notes))
+        name = ""
+        while not name or name in self._names_taken:
+            self._notes_number += 1
+            name = f"/ppt/notesSlides/notesSlide{self._notes_number}.xml"
+        self._names_taken.add(name)
+        part = NotesSlidePart(PackURI(name), CT.PML_NOTES_SLIDE, package, copy.deepcopy(self._blank_notes))
         part.relate_to(package.presentation_part.notes_master_part, RT.NOTES_MASTER)
         part.relate_to(slide.part, RT.SLIDE)
         slide.part.relate_to(part, RT.NOTES_SLIDE)
@@ -271,9 +275,16 @@ def _shown(path: Path, repo_root: Path) -> str:
 
 
 def _remove_slides(presentation: PresentationObject) -> None:
-    """Drop the slides a template came with: the deck is only the paper's."""
+    """Drop the slides a template came with: the deck is only the paper's.
+
+    A dropped slide that something else still points to (a layout's link to
+    it) stays in the package: it is renamed out of the way of the names
+    python-pptx gives new slides (``slide1.xml`` and on, by count).
+    """
     slide_ids = presentation.slides._sldIdLst
-    for slide_id in list(slide_ids):
+    for number, slide_id in enumerate(list(slide_ids), start=1):
+        slide_part = presentation.part.related_part(slide_id.rId)
+        slide_part.partname = PackURI(f"/ppt/slides/templateSlide{number}.xml")
         presentation.part.drop_rel(slide_id.rId)
         slide_ids.remove(slide_id)
 
@@ -416,6 +427,8 @@ def _dated(package: bytes, timestamp: int) -> bytes:
     if data[end : end + 4] != b"PK\x05\x06":
         raise ValueError("python-pptx wrote a package with an archive comment or none of its own end record")
     count, _, record = struct.unpack_from("<HII", data, end + 10)
+    if count == 0xFFFF or record == 0xFFFFFFFF:  # ZIP64, for packages past 4 GB: not dated here
+        raise ValueError("a deck this large (ZIP64) cannot be dated in place")
     for _ in range(count):
         data[record + 12 : record + 16] = stamp
         (local,) = struct.unpack_from("<I", data, record + 42)
