@@ -175,6 +175,18 @@ def ratio(a: float | None, b: float | None) -> str:
     return f"{a / b:.2f}×" if a and b else "n/a (peer not installed)"
 
 
+def versions() -> str:
+    """The versions of what was measured: decks' own libraries and the peers found."""
+    from importlib import metadata
+
+    found = [f"{name} {metadata.version(name)}" for name in ("decks", "python-pptx", "weasyprint")]
+    for command in (["pandoc", "--version"], ["marp", "--version"]):
+        if shutil.which(command[0]):
+            first = subprocess.run(command, capture_output=True, text=True, check=False).stdout.splitlines()
+            found.append(first[0] if first else command[0])
+    return ", ".join(found)
+
+
 def report(floors: dict[str, float], libraries: dict[int, dict[str, float]], jobs: int) -> str:
     one = libraries.get(1, {})
     lines = [
@@ -183,6 +195,8 @@ def report(floors: dict[str, float], libraries: dict[int, dict[str, float]], job
         f"Machine: {platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}, "
         f"{platform.platform()}; medians of whole processes ({LARGE}-paper libraries: one run); {jobs} jobs. "
         "Written by `make bench`.",
+        "",
+        f"Versions: {versions()}.",
         "",
         "| case | seconds |",
         "|---|--:|",
