@@ -104,7 +104,7 @@ def measure_one_paper(root: Path, name: str, runs: int) -> dict[str, float]:
         "deck_only": ([*force, "--only", "deck"], root),
         "bare_deck": ([sys.executable, "-c", BARE_DECK], root),
         "handout_only": ([*force, "--only", "handout"], root),
-        "weasyprint_alone": ([sys.executable, "-c", f"import weasyprint; weasyprint.HTML(filename={str(html)!r}).write_pdf()"], root),
+        "weasyprint_alone": ([sys.executable, "-c", f"import weasyprint; weasyprint.HTML({str(html)!r}).write_pdf()"], root),
         **peer_commands(root / "papers" / name, root / "peers"),
     }
     figures.update(interleaved(cases, runs))

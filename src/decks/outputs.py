@@ -19,7 +19,6 @@ from __future__ import annotations
 import hashlib
 import io
 import os
-import re
 import time
 import zipfile
 from pathlib import Path

@@ -20,7 +20,8 @@ DECK = f"{PAPER}/docs/tiny-paper.pptx"
 REBUILD_DECK_AND_SAY_WHAT_WAS_LOADED = (
     "import json, sys; from decks.cli import main;"
     "code = main(['-C', sys.argv[1], 'build', '-q', '-j', '1', '--force', '--only', 'deck']);"
-    "print(json.dumps([code, sorted(m for m in ('decks.slides.plan', 'decks.equations', 'fontTools') if m in sys.modules)]))"
+    "planner = ('decks.slides.plan', 'decks.equations', 'fontTools');"
+    "print(json.dumps([code, sorted(m for m in planner if m in sys.modules)]))"
 )
 
 

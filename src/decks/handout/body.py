@@ -250,9 +250,10 @@ class _BodyWriter:
     def code_block(self, block: CodeBlock) -> str:
         label = f' data-language="{escape(block.language)}"' if block.language else ""
         code = block.code.rstrip("\n")
+        coloured = highlighted_lines(code, block.language, self.settings.pygments_style)
         lines = "".join(
             f'<span class="line"{_indent(raw)}>{line or " "}</span>'
-            for raw, line in zip_longest(code.split("\n"), highlighted_lines(code, block.language, self.settings.pygments_style), fillvalue="")
+            for raw, line in zip_longest(code.split("\n"), coloured, fillvalue="")
         )
         return f'<div class="code"{label}><pre class="highlight"><code>{lines}</code></pre></div>'
 

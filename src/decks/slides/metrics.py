@@ -153,7 +153,9 @@ def _face(family: str, bold: bool, italic: bool) -> _Face:
     def describe() -> dict[str, Any]:
         return _description(font_file(family, bold, italic))
 
-    return _loaded(diskcache.cached_json(diskcache.folder("fonts"), "font", [family, bold, italic], describe, trust=_unchanged))
+    stored = diskcache.cached_json(diskcache.folder("fonts"), "font", [family, bold, italic], describe,
+                                   trust=_unchanged)
+    return _loaded(stored)
 
 
 def _optional_face(family: str) -> _Face | None:
