@@ -176,6 +176,26 @@ def test_a_curve_mirroring_the_previous_one_becomes_t_and_the_empty_line_after_a
 @pytest.mark.parametrize(
     "tex",
     [
+        r"\color{red}{x}^{\displaystyle\sum_i a_i} + \mathbf{v}_{\mathit{k}} + \textstyle\frac{1}{2}",
+        r"\begin{cases} \mathcal{L} & x > 0 \\ \mathbb{R}^{n \times n} & \text{else} \end{cases}",
+    ],
+)
+def test_ziamath_reading_parent_styles_without_copying_them_draws_the_same(tex, monkeypatch):
+    import dataclasses
+
+    styles = equations._ziamath().styles  # imported as decks imports it (ziamath warns on a plain import)
+    monkeypatch.setattr(diskcache, "_root", None)
+    equations.clear_memory_cache()
+    quick = typeset(tex, display=True, size_pt=20)
+    monkeypatch.setattr(styles, "asdict", dataclasses.asdict)  # ziamath's own deep copy
+    equations.clear_memory_cache()
+    assert typeset(tex, display=True, size_pt=20) == quick
+    equations.clear_memory_cache()
+
+
+@pytest.mark.parametrize(
+    "tex",
+    [
         r"\mathrm{Attention}(Q, K, V) = \mathrm{softmax}\left(\frac{QK^\top}{\sqrt{d_k}}\right)V",
         r"\oint_C \vec{F} \cdot d\vec{r} = \iint_S (\nabla \times \vec{F}) \cdot d\vec{S} \neq 0",
         r"\begin{pmatrix} a & b \\ c & d \end{pmatrix}^{-1} \hat{x} \widetilde{xyz} \text{ for all } x",

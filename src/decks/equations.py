@@ -148,11 +148,13 @@ def _configure_ziamath(ziamath: ModuleType) -> None:
     page holds many formulas, and WeasyPrint draws them faster: it parses a used
     symbol again at every use. TeX and MathJax use neither the math kerning that tucks
     P_k under the P nor letter italic corrections on top of the overhang; without
-    them scripts sit where readers of LaTeX expect them.
+    them scripts sit where readers of LaTeX expect them. And each node reads its
+    parent's style without ziamath deep-copying it first (``_field_values``).
     """
-    from ziamath import operators
+    from ziamath import operators, styles
 
     ziamath.config.svg2 = False
+    styles.asdict = _field_values
     font = ziamath.zmath.loadedfonts["default"]
     if isinstance(font.math.italicsCorrection, _IntegralCorrections):
         return
@@ -162,6 +164,17 @@ def _configure_ziamath(ziamath: ModuleType) -> None:
         glyphs |= {index, *font.math.listvariants(index).values()}
     font.math.italicsCorrection = _IntegralCorrections(font.math.italicsCorrection, frozenset(glyphs))
     font.math.kernInfo = None
+
+
+def _field_values(style: object) -> dict[str, object]:
+    """A dataclass's fields as a dict, without copying them: ziamath's styles only read what this gives.
+
+    ziamath looks a node's style attributes up in its own attributes, then in its
+    parent's style turned into a dict with ``dataclasses.asdict``, which copies
+    every field deeply, for every node: a fifth of the time a formula took. The
+    values it reads (colour, size, script level, display style) are the same.
+    """
+    return dict(vars(style))
 
 
 # ---------------------------------------------------------------- LaTeX -> MathML
