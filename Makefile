@@ -16,7 +16,7 @@ help:
 	@echo "make test    run the test suite"
 	@echo "make check   lint every paper without writing outputs"
 	@echo "make fuzz    search for crashes with fresh random Markdown (FUZZ=20: 20x the suite's examples)"
-	@echo "make bench   run the benchmark (writes bench/results.md)"
+	@echo "make bench   run the benchmark (writes bench/results.md; PAPERS=dir: on your own papers)"
 	@echo "make clean   remove generated outputs and build/ (never your own files)"
 
 decks: $(VENV)/.decks-ready $(VENV)/.bytecode
@@ -32,7 +32,7 @@ fuzz: $(VENV)/.test-ready
 	DECKS_FUZZ=$(or $(FUZZ),20) $(BIN)/python -m pytest -n auto -q tests/test_robustness.py tests/test_markdown.py tests/test_equations.py
 
 bench: $(VENV)/.test-ready $(VENV)/.bytecode
-	$(BIN)/python bench/run.py
+	$(BIN)/python bench/run.py $(if $(PAPERS),--papers $(PAPERS))
 
 clean: $(VENV)/.decks-ready
 	@$(BIN)/decks clean

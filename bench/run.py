@@ -1,12 +1,15 @@
 """Benchmark decks against its floors and its peers, as whole processes; writes bench/results.md.
 
     make bench                      # N = 1, 20 and 100 papers, 3 runs each (medians)
-    .venv/bin/python bench/run.py --sizes 1 20 --runs 3
+    make bench PAPERS=../our-papers # the same, on papers of your own
+    .venv/bin/python bench/run.py --sizes 1 20 --runs 3 --papers ../our-papers
 
-The synthetic library is N copies of the repository's papers (realistic: math,
-code, tables, a figure), each in its own folder, built in a temporary
-repository. Peers are measured on the same sources when installed, and skipped
-with a note when not:
+The library of N papers is built in a temporary repository from the
+repository's papers (realistic: math, code, tables, a figure), taken in turn, so
+its papers are copies; ``--papers DIR`` takes them from another folder of paper
+folders (each with overview.md and notes.md) instead, distinct while N is at
+most their number: a library nobody tuned decks for. Peers are measured on the
+same sources when installed, and skipped with a note when not:
 
     pandoc     apt-get install pandoc        (md -> pptx; md -> html, then WeasyPrint)
     marp-cli   npm install -g @marp-team/marp-cli   (and apt-get install chromium)
@@ -35,30 +38,43 @@ RESULTS = REPO / "bench" / "results.md"
 LARGE = 100  # libraries this big are measured once: one cold build of each tool takes minutes
 
 
+FAILED: dict[str, int] = {}  # a command that failed (a peer choking on a paper) -> its exit status
+
+
 def timed(command: list[str], cwd: Path, runs: int, before=None) -> tuple[float, int]:
-    """Median wall seconds over ``runs`` runs, and the peak RSS (KiB) of any child process."""
+    """Median wall seconds over ``runs`` runs, and the peak RSS (KiB) of any child process.
+
+    A command that fails is timed all the same and listed in the results: it may
+    have done less work than the others (pandoc stops at a web image it cannot fetch).
+    """
     times = []
     for _ in range(runs):
         if before:
             before()
         start = time.perf_counter()
-        subprocess.run(command, cwd=cwd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        done = subprocess.run(command, cwd=cwd, check=False, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         times.append(time.perf_counter() - start)
+        if done.returncode:
+            FAILED[" ".join(command)[:120]] = done.returncode
     return statistics.median(times), resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
 
 
-def make_library(root: Path, copies: int) -> list[str]:
-    """A repository with ``copies`` copies of every paper in this one; returns the paper names."""
+def source_papers(folder: Path) -> list[Path]:
+    """The paper folders in ``folder`` that have both sources."""
+    return [paper for paper in sorted(folder.iterdir())
+            if (paper / "overview.md").is_file() and (paper / "notes.md").is_file()]
+
+
+def make_library(root: Path, size: int, sources: list[Path]) -> list[str]:
+    """A repository of ``size`` papers taken in turn from ``sources``; returns the paper names."""
     shutil.copytree(REPO / "themes", root / "themes")
     (root / "pyproject.toml").write_text('[tool.decks]\ngroup = "Benchmark group"\n')
     names = []
-    for source in sorted((REPO / "papers").iterdir()):
-        if not (source / "overview.md").is_file():
-            continue
-        for index in range(copies):
-            name = f"{source.name}-{index:03d}"
-            shutil.copytree(source, root / "papers" / name, ignore=shutil.ignore_patterns("*.pptx", "*.pdf"))
-            names.append(name)
+    for index in range(size):
+        source = sources[index % len(sources)]
+        name = f"{source.name}-{index:03d}"
+        shutil.copytree(source, root / "papers" / name, ignore=shutil.ignore_patterns("*.pptx", "*.pdf"))
+        names.append(name)
     return names
 
 
@@ -69,11 +85,11 @@ def clean_outputs(root: Path) -> None:
             output.unlink()
 
 
-def measure_library(copies: int, runs: int, jobs: int) -> dict[str, float]:
+def measure_library(copies: int, runs: int, jobs: int, sources: list[Path]) -> dict[str, float]:
     figures: dict[str, float] = {}
     with tempfile.TemporaryDirectory(prefix="decks-bench-") as folder:
         root = Path(folder)
-        names = make_library(root, copies)
+        names = make_library(root, copies, sources)
         build = [*DECKS, "build", "-q", "-j", str(jobs)]
         figures["cold"], _ = timed(build, root, runs, before=lambda: clean_outputs(root))
         figures["noop"], _ = timed(build, root, runs)
@@ -104,7 +120,8 @@ def measure_one_paper(root: Path, name: str, runs: int) -> dict[str, float]:
         "deck_only": ([*force, "--only", "deck"], root),
         "bare_deck": ([sys.executable, "-c", BARE_DECK], root),
         "handout_only": ([*force, "--only", "handout"], root),
-        "weasyprint_alone": ([sys.executable, "-c", f"import weasyprint; weasyprint.HTML({str(html)!r}).write_pdf()"], root),
+        "weasyprint_alone": ([sys.executable, "-c", f"import weasyprint; weasyprint.HTML({str(html)!r}).write_pdf()"],
+                             root),
         **peer_commands(root / "papers" / name, root / "peers"),
     }
     figures.update(interleaved(cases, runs))
@@ -187,8 +204,10 @@ def versions() -> str:
     return ", ".join(found)
 
 
-def report(floors: dict[str, float], libraries: dict[int, dict[str, float]], jobs: int) -> str:
+def report(floors: dict[str, float], libraries: dict[int, dict[str, float]], jobs: int,
+           sources: list[Path]) -> str:
     one = libraries.get(1, {})
+    shown = "the repository's papers" if sources[0].parent == REPO / "papers" else str(sources[0].parent)
     lines = [
         "# Benchmark results",
         "",
@@ -197,6 +216,8 @@ def report(floors: dict[str, float], libraries: dict[int, dict[str, float]], job
         "Written by `make bench`.",
         "",
         f"Versions: {versions()}.",
+        "",
+        f"Papers: {len(sources)} distinct, from {shown}, taken in turn (the first for the one-paper cases).",
         "",
         "| case | seconds |",
         "|---|--:|",
@@ -229,6 +250,9 @@ def report(floors: dict[str, float], libraries: dict[int, dict[str, float]], job
                      f"{ratio(twenty['cold'], twenty.get('pandoc_library'))} |")
     if "peak_rss_mib" in one:
         lines.append(f"| peak memory per worker (< 300 MiB) | {one['peak_rss_mib']:.0f} MiB |")
+    if FAILED:
+        lines += ["", "Commands that failed (timed all the same; they may have done less work):", ""]
+        lines += [f"- exit {status}: `{command}`" for command, status in FAILED.items()]
     return "\n".join(lines) + "\n"
 
 
@@ -246,13 +270,18 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[1, 20, 100])
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--papers", type=Path, default=REPO / "papers",
+                        help="a folder of paper folders to build the libraries from (default: this repository's)")
     args = parser.parse_args()
+    sources = source_papers(args.papers)
+    if not sources:
+        parser.error(f"{args.papers}: no paper folder with both overview.md and notes.md")
     floors = measure_floors(args.runs)
     libraries = {}
     for copies in sorted(set(args.sizes) | {1}):
         print(f"measuring a library of {copies} ...", flush=True)
-        libraries[copies] = measure_library(copies, args.runs if copies < LARGE else 1, args.jobs)
-    RESULTS.write_text(report(floors, libraries, args.jobs) + _history(), encoding="utf-8")
+        libraries[copies] = measure_library(copies, args.runs if copies < LARGE else 1, args.jobs, sources)
+    RESULTS.write_text(report(floors, libraries, args.jobs, sources) + _history(), encoding="utf-8")
     print(RESULTS.read_text())
 
 
