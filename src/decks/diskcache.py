@@ -49,7 +49,25 @@ def fingerprint(distributions: Iterable[str], files: Iterable[Path]) -> str:
     """What cached results depend on besides their arguments: these libraries' versions and this code."""
     installed = _installed()
     versions = [installed.get(_normalised(name), "") for name in distributions]
-    return digest(versions, [hashlib.sha256(path.read_bytes()).hexdigest() for path in files])
+    return digest(versions, [_file_digest(path) for path in files])
+
+
+@functools.cache
+def _file_digest(path: Path) -> str:
+    """A source file's SHA-256, once per process: several caches' fingerprints name the same files."""
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def file_state(path: str | Path) -> list[int]:
+    """A file's size and modification time (ns), which change when it does; [] when it is gone.
+
+    Kept in an entry that names a file (a font), and compared on reading.
+    """
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return []
+    return [stat.st_size, stat.st_mtime_ns]
 
 
 @functools.cache

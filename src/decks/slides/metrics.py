@@ -172,17 +172,12 @@ def _description(path: Path) -> dict[str, Any]:
     with TTFont(str(path), lazy=True, fontNumber=0) as tables:
         covered = sorted(tables["cmap"].getBestCmap())
     font = ImageFont.truetype(str(path), _EM, layout_engine=ImageFont.Layout.BASIC)
-    stat = path.stat()
-    return {"path": str(path), "stat": [stat.st_size, stat.st_mtime_ns], "covered": _ranges(covered),
+    return {"path": str(path), "stat": diskcache.file_state(path), "covered": _ranges(covered),
             "height": max(font.font.height / _EM, _LEAST_LINE_HEIGHT)}
 
 
 def _unchanged(stored: dict[str, Any]) -> bool:
-    try:
-        stat = Path(str(stored["path"])).stat()
-    except (KeyError, OSError):
-        return False
-    return stored.get("stat") == [stat.st_size, stat.st_mtime_ns]
+    return "path" in stored and stored.get("stat") == diskcache.file_state(str(stored["path"]))
 
 
 def font_files() -> dict[str, list[int]]:

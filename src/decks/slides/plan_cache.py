@@ -85,7 +85,7 @@ def _stored(plan: DeckPlan, blobs: Blobs, diagnostics: list[Diagnostic], cache: 
     for key, (data, extension) in blobs.items():
         name = hashlib.sha256(data).hexdigest()
         path = _blob_path(cache, name, extension)
-        if not (path.is_file() and path.stat().st_size == len(data)):  # a torn copy is written again
+        if diskcache.file_state(path)[:1] != [len(data)]:  # missing, or a torn copy: written again
             diskcache.write_atomically(path, data)
         names[key] = [name, extension, len(data)]
     return {"plan": to_data(plan), "blobs": names, "diagnostics": [to_data(found) for found in diagnostics],
@@ -117,24 +117,9 @@ def _trusted(cache: Path, stored: dict[str, Any]) -> bool:
     planned and kept again; one of the right size but the wrong content is
     caught by its hash when it is read.
     """
-    fonts = all(_size_and_time(path) == [size, mtime] for path, (size, mtime) in stored["fonts"].items())
-    return fonts and all(_size(_blob_path(cache, name, extension)) == size
+    fonts = all(diskcache.file_state(path) == state for path, state in stored["fonts"].items())
+    return fonts and all(diskcache.file_state(_blob_path(cache, name, extension))[:1] == [size]
                          for name, extension, size in stored["blobs"].values())
-
-
-def _size(path: Path) -> int:
-    try:
-        return path.stat().st_size
-    except OSError:
-        return -1
-
-
-def _size_and_time(path: str) -> list[int]:
-    try:
-        stat = os.stat(path)
-    except OSError:
-        return []
-    return [stat.st_size, stat.st_mtime_ns]
 
 
 def _pictures(document: Document, repo_root: Path) -> list[list[str]]:
