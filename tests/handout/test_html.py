@@ -138,6 +138,16 @@ def test_the_addresses_of_links_in_a_table_are_listed_under_it_by_letter(repo):
     assert text(body(tree).find(".//p[@class='table-notes']")).strip() == "a example.org/a"
 
 
+def test_code_in_a_table_may_break_after_punctuation_and_inside_long_runs_and_nowhere_else(repo):
+    code = "rows.filter(AIRPORT_SERVICEalias0) x"
+    tree, _ = render(repo, Table(((Text("query"),),), (((Code(code),),),), ("",)), para(Code(code)))
+    cell = body(tree).find(".//td/code")
+    pieces = [cell.text] + [wbr.tail for wbr in cell.iter("wbr")]
+    assert pieces == ["rows.", "filter(", "AIRPORT_", "SERVICEalias", "0) x"]  # no run over 12 characters
+    assert text(body(tree).find("p/code")) == code
+    assert body(tree).find("p/code/wbr") is None  # running text breaks code only where it must
+
+
 # ------------------------------------------------------------------ headings and contents
 
 

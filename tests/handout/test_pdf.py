@@ -20,7 +20,7 @@ from handout_helpers import (
     rich_document,
 )
 
-from decks.model import Figure, Footnote, FootnoteRef, Image, Link, MathBlock, Paragraph, RawHtml, RawInline, Text
+from decks.model import Code, Figure, Footnote, FootnoteRef, Image, Link, MathBlock, Paragraph, RawHtml, RawInline, Table, Text
 
 HEADINGS = ["Why it matters", "Scaled dot-product attention", "Homework", "Results", "Implementation", "Resources"]
 
@@ -180,6 +180,20 @@ def test_rows_of_a_table_are_never_split_across_pages(rich):
     for row in range(1, 49):
         line = next(line for text in texts for line in text.splitlines() if line.startswith(f"Model {row} "))
         assert line.endswith("encoder-decoder"), line
+
+
+def test_long_code_in_a_narrow_table_column_wraps_inside_the_page_and_reads_back_whole(repo):
+    import pdfplumber
+
+    query = "SELECT DISTINCT AIRPORT_SERVICEalias0.CITY_CODE FROM " * 4 + "ABCDEFGHIJKLMNOPQRSTUVWXYZ" * 3 + " ;"
+    header = tuple((Text(name),) for name in ("Question", "Split", "Model", "Query"))
+    row = ((Text("What flights land at MKE?"),), (Text("51"),), (Text("Seq2Seq with copying"),), (Code(query),))
+    built = build(repo, document(heading(2, "SQL"), Table(header, (row,), ("",) * 4)))
+    with pdfplumber.open(built.pdf) as pdf:
+        page = next(page for page in pdf.pages if "SELECT" in (page.extract_text() or ""))
+        assert max(char["x1"] for char in page.chars) < page.width - 36  # inside the right margin
+        column = page.crop((page.search("SELECT")[0]["x0"] - 1, 0, page.width, page.height))
+        assert flat(query) in flat(column.extract_text())
 
 
 def test_every_external_links_address_is_printed_for_readers_of_paper(rich):

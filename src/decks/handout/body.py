@@ -62,6 +62,11 @@ _GENERIC_ALT = frozenset({"", "image", "img", "picture", "photo", "figure", "scr
 _SEPARATOR = re.compile(r"^\s*(?:[-–—:|,.;]\s*)?")
 _HTML_ANCHOR = re.compile(r"""\b(?:id|name)\s*=\s*["']([^"']+)["']""")
 _URL_BREAK = re.compile(r"(?<=[/])(?=.)|(?=[?&#=_])")
+# Code in a table cell may break after punctuation, and in any run of this many characters without a
+# break: bounded words give the cell a narrow enough narrowest width, which WeasyPrint finds cheaply
+# (``overflow-wrap: anywhere`` made it lay out a long cell character by character, twice a handout's time).
+_CODE_BREAK = re.compile(r"(?<=[._/,;:=(\[{-])(?=\S)")
+_CODE_RUN = 12
 
 
 @dataclass(frozen=True)
@@ -318,7 +323,8 @@ class _BodyWriter:
             tag = {Strong: "strong", Emphasis: "em", Strikethrough: "del"}[type(node)]
             return f"<{tag}>{self.inlines(node.children, mode)}</{tag}>"
         if isinstance(node, Code):
-            return f"<code>{escape(node.text, quote=False)}</code>"
+            in_table = self._table_notes is not None
+            return f"<code>{_breakable_code(node.text) if in_table else escape(node.text, quote=False)}</code>"
         if isinstance(node, Link):
             return self.link(node, mode)
         if isinstance(node, Image):
@@ -595,6 +601,18 @@ def _shows_address(text: str, url: str) -> bool:
 def _breakable(address: str) -> str:
     """An address with break opportunities after slashes and before punctuation."""
     return "<wbr>".join(escape(part) for part in _URL_BREAK.split(address))
+
+
+def _breakable_code(code: str) -> str:
+    """Code with break opportunities after punctuation and within long runs of letters (``<wbr>``: nothing in the text)."""
+    words = re.split(r"(\s+)", code)
+    return "".join(word if word.isspace() else "<wbr>".join(_runs(word)) for word in words)
+
+
+def _runs(word: str) -> Iterator[str]:
+    for part in _CODE_BREAK.split(word):
+        for start in range(0, len(part), _CODE_RUN):
+            yield escape(part[start:start + _CODE_RUN], quote=False)
 
 
 def _slug(text: str) -> str:
