@@ -307,6 +307,17 @@ def test_remote_images_are_not_fetched_by_default_and_their_address_is_shown_ins
     assert "http://example.com/chart.png" in flat("".join(page_texts(built.pdf)))
 
 
+def test_the_long_address_of_an_image_not_shown_wraps_inside_the_page_and_reads_back_whole(repo):
+    import pdfplumber
+
+    address = "https://raw.githubusercontent.com/group/" + "averyveryverylongfolder" * 8 + "/chart.png"
+    built = build(repo, document(para("Before ", Image(address, "A chart"), " after.")))
+    with pdfplumber.open(built.pdf) as pdf:
+        page = next(page for page in pdf.pages if "A chart" in (page.extract_text() or ""))
+        assert max(char["x1"] for char in page.chars) < page.width - 36  # inside the right margin
+    assert address in flat("".join(page_texts(built.pdf)))
+
+
 def test_weasyprint_messages_come_back_as_diagnostics_and_are_never_printed(repo, capfd):
     theme_folder = repo / "themes" / "broken"
     theme_folder.mkdir()

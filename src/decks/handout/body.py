@@ -61,12 +61,18 @@ _TOC_LEVELS = 3  # `#` sections, `##` and `###` headings are listed in the conte
 _GENERIC_ALT = frozenset({"", "image", "img", "picture", "photo", "figure", "screenshot", "alt text", "diagram"})
 _SEPARATOR = re.compile(r"^\s*(?:[-–—:|,.;]\s*)?")
 _HTML_ANCHOR = re.compile(r"""\b(?:id|name)\s*=\s*["']([^"']+)["']""")
+# A line may break here: a zero-width space, a character of the text. As a <wbr> element each break was
+# a box with a pseudo-element of its own to style and lay out, a third of a link-heavy handout's time
+# (WeasyPrint lays out a page's footnote area again for every note it adds). Text read back from the PDF
+# has neither.
+_BREAK = "\u200b"
 _URL_BREAK = re.compile(r"(?<=[/])(?=.)|(?=[?&#=_])")
-# Code in a table cell may break after punctuation, and in any run of this many characters without a
-# break: bounded words give the cell a narrow enough narrowest width, which WeasyPrint finds cheaply
-# (``overflow-wrap: anywhere`` made it lay out a long cell character by character, twice a handout's time).
+# Code in a table cell may break after punctuation; it and addresses also break in any run of this many
+# characters without a break. Bounded runs give a table column, or the box of a missing image, a narrow
+# enough narrowest width, which WeasyPrint finds cheaply: ``overflow-wrap: anywhere`` had it lay out such
+# text character by character (twice the time of a table-heavy handout).
 _CODE_BREAK = re.compile(r"(?<=[._/,;:=(\[{-])(?=\S)")
-_CODE_RUN = 12
+_LONGEST_RUN = 12
 
 
 @dataclass(frozen=True)
@@ -599,20 +605,21 @@ def _shows_address(text: str, url: str) -> bool:
 
 
 def _breakable(address: str) -> str:
-    """An address with break opportunities after slashes and before punctuation."""
-    return "<wbr>".join(escape(part) for part in _URL_BREAK.split(address))
+    """An address with break opportunities after slashes, before punctuation and within long runs."""
+    return _with_breaks(address, _URL_BREAK)
 
 
 def _breakable_code(code: str) -> str:
-    """Code with break opportunities after punctuation and within long runs of letters (``<wbr>``: nothing in the text)."""
+    """Code with break opportunities after punctuation and within long runs of letters."""
     words = re.split(r"(\s+)", code)
-    return "".join(word if word.isspace() else "<wbr>".join(_runs(word)) for word in words)
+    return "".join(word if word.isspace() else _with_breaks(word, _CODE_BREAK) for word in words)
 
 
-def _runs(word: str) -> Iterator[str]:
-    for part in _CODE_BREAK.split(word):
-        for start in range(0, len(part), _CODE_RUN):
-            yield escape(part[start:start + _CODE_RUN], quote=False)
+def _with_breaks(text: str, breaks: re.Pattern[str]) -> str:
+    """``text``, escaped, with a zero-width space where ``breaks`` splits it and every ``_LONGEST_RUN`` characters."""
+    parts = breaks.split(text)
+    runs = (part[start:start + _LONGEST_RUN] for part in parts for start in range(0, len(part), _LONGEST_RUN))
+    return _BREAK.join(escape(run, quote=False) for run in runs)
 
 
 def _slug(text: str) -> str:
