@@ -153,6 +153,13 @@ def test_a_printed_address_may_break_after_slashes_before_punctuation_and_inside
     assert "".join(note.itertext()).split("\u200b") == ["example.org/", "averyveryver", "ylongname", "?x", "=1"]
 
 
+def test_a_link_whose_text_is_its_address_breaks_like_a_printed_address(repo):
+    address = "https://example.org/averyveryverylongname"
+    tree, _ = render(repo, para(Link(address, (Text(address),))))
+    shown = body(tree).find("p/span[@class='address']/a")
+    assert "".join(shown.itertext()).split("\u200b") == ["https:/", "/", "example.org/", "averyveryver", "ylongname"]
+
+
 # ------------------------------------------------------------------ headings and contents
 
 

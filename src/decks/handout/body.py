@@ -357,9 +357,12 @@ class _BodyWriter:
         target = self._link_target(link.url)
         if not target.href and not target.shown:
             return inner
+        shows_address = _shows_address(plain_text(link.children), link.url)
+        if shows_address:  # set as every printed address is, with the places it may break
+            inner = _breakable(plain_text(link.children))
         title = f' title="{escape(link.title)}"' if link.title else ""
         anchor = f'<a href="{escape(target.href)}"{title}>{inner}</a>' if target.href else inner
-        if _shows_address(plain_text(link.children), link.url):
+        if shows_address:
             return f'<span class="address">{anchor}</span>'
         return anchor + self.address_note(target.shown, mode)
 
