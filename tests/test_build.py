@@ -26,10 +26,21 @@ def test_a_build_writes_a_deck_and_a_handout_into_the_papers_docs(built_repo):
 
 
 def test_a_second_build_rebuilds_nothing(built_repo, capsys):
-    before = {p: p.stat().st_mtime_ns for p in (built_repo / DECK, built_repo / HANDOUT)}
+    files = (built_repo / DECK, built_repo / HANDOUT, built_repo / "build" / "state.json")
+    before = {p: p.stat().st_mtime_ns for p in files}
     assert build(built_repo) == 0
     assert "0 built, 2 up to date" in capsys.readouterr().err
     assert before == {p: p.stat().st_mtime_ns for p in before}
+
+
+def test_a_build_with_nothing_to_do_loads_neither_writer_nor_the_document_model(built_repo):
+    code = (
+        "import sys; from decks.cli import main\n"
+        f"status = main(['-C', {str(built_repo)!r}, 'build', '-q', '-j', '1'])\n"
+        "print(status, sorted(m for m in ('weasyprint', 'pptx', 'decks.model', 'markdown') if m in sys.modules))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.split() == ["0", "[]"]
 
 
 def test_changing_a_theme_file_rebuilds_the_outputs_that_use_it(built_repo, capsys):

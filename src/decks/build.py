@@ -19,15 +19,17 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from decks import __version__, diskcache
 from decks.errors import DecksError, Diagnostic, OutputConflict, ThemeError
-from decks.model import Document, Meta
 from decks.outputs import install, remove_if_ours, remove_stray_temps, stamp, temp_path
 from decks.project import Paper, Project
 from decks.state import BuildState, Record, sign
 from decks.themes import Theme, load_theme
+
+if TYPE_CHECKING:  # the document model is loaded with the first output written: a no-op build never needs it
+    from decks.model import Document, Meta
 
 Kind = Literal["deck", "handout", "slides"]
 KINDS: tuple[Kind, ...] = ("deck", "handout")  # what a build makes unless asked for more
@@ -121,7 +123,8 @@ def build(project: Project, names: list[str], options: Options, reporter: Report
                     state.records[outcome.output] = Record(fingerprint, outcome.deps, sign(project.root / outcome.output))
                 reporter.finished(outcome)
         finally:
-            state.save()
+            if stale:  # a build with nothing to do leaves the state file as it was (and is quicker for it)
+                state.save()
     order = {(p.name, k): i for i, (p, k) in enumerate((p, k) for p in papers for k in options.kinds)}
     return sorted(outcomes, key=lambda o: order[(o.paper, o.kind)])
 
