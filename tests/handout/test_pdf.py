@@ -20,7 +20,9 @@ from handout_helpers import (
     rich_document,
 )
 
-from decks.model import Code, Figure, Footnote, FootnoteRef, Image, Link, MathBlock, Paragraph, RawHtml, RawInline, Table, Text
+from decks.model import (
+    Code, Figure, Footnote, FootnoteRef, Image, Link, MathBlock, Paragraph, RawHtml, RawInline, Table, Text,
+)
 
 HEADINGS = ["Why it matters", "Scaled dot-product attention", "Homework", "Results", "Implementation", "Resources"]
 

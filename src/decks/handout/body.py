@@ -329,8 +329,7 @@ class _BodyWriter:
             tag = {Strong: "strong", Emphasis: "em", Strikethrough: "del"}[type(node)]
             return f"<{tag}>{self.inlines(node.children, mode)}</{tag}>"
         if isinstance(node, Code):
-            in_table = self._table_notes is not None
-            return f"<code>{_breakable_code(node.text) if in_table else escape(node.text, quote=False)}</code>"
+            return f"<code>{_breakable_code(node.text) if self._in_table else escape(node.text, quote=False)}</code>"
         if isinstance(node, Link):
             return self.link(node, mode)
         if isinstance(node, Image):
@@ -357,9 +356,10 @@ class _BodyWriter:
         target = self._link_target(link.url)
         if not target.href and not target.shown:
             return inner
-        shows_address = _shows_address(plain_text(link.children), link.url)
+        text = plain_text(link.children)
+        shows_address = _shows_address(text, link.url)
         if shows_address:  # set as every printed address is, with the places it may break
-            inner = _breakable(plain_text(link.children))
+            inner = _breakable(text)
         title = f' title="{escape(link.title)}"' if link.title else ""
         anchor = f'<a href="{escape(target.href)}"{title}>{inner}</a>' if target.href else inner
         if shows_address:
@@ -378,7 +378,7 @@ class _BodyWriter:
         """The printed address of a link: a footnote, or inline in notes and reading lists."""
         if mode == "note" or self._reading_level:
             return f' <span class="inline-address">{_breakable(shown)}</span>'
-        if self._table_notes is not None:
+        if self._in_table:
             return self._table_note(shown)
         if shown in self._noted:
             number = self._noted[shown]
@@ -488,6 +488,10 @@ class _BodyWriter:
             self._reading_level = 0
         if _is_reading_list(text, self.settings.reading_list_headings):
             self._reading_level = level
+
+    @property
+    def _in_table(self) -> bool:
+        return self._table_notes is not None  # the list exists while a table is written
 
     def _next_number(self) -> int:
         self._notes += 1
