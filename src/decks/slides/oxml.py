@@ -1,12 +1,18 @@
-"""Raw DrawingML that python-pptx has no API for: paragraphs with bullets, numbering and fields,
-run formatting (highlight, baseline), table cell borders, and equations as PowerPoint stores them.
+"""The slide XML decks writes itself: shapes, tables, paragraphs with bullets, numbering and
+fields, run formatting (highlight, baseline), table cell borders, and equations as PowerPoint
+stores them.
 
-Every function takes plan values and returns or fills lxml elements; nothing
-here knows about themes or fitting.
+python-pptx makes the package, the slides, their notes and relationships; the
+shapes on a slide are built here as lxml elements, the XML python-pptx's own
+shape methods would write. Its way, a proxy object, an XPath search for the next
+free id and a template parsed per shape, was half of a deck's rendering time.
+Every function takes plan values (lengths in EMU) and returns or fills lxml
+elements; nothing here knows about themes or fitting.
 """
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 
 from lxml import etree
@@ -26,10 +32,14 @@ _NS = {
 }
 
 Relate = Callable[[str], str]  # a hyperlink's URL -> the relationship id in the part being written
+Position = tuple[int, int, int, int]  # a shape's x, y, width and height in EMU
+TABLE_STYLE = "{5C22544A-7EE6-4342-B048-85BDC9FD1C3A}"  # Office's default table style (Medium Style 2, Accent 1)
+_TABLE_URI = "http://schemas.openxmlformats.org/drawingml/2006/table"
 
 
+@functools.cache
 def qn(tag: str) -> str:
-    """``a:p`` as lxml's ``{namespace}p``."""
+    """``a:p`` as lxml's ``{namespace}p`` (a deck asks thousands of times for a few dozen tags)."""
     prefix, name = tag.split(":")
     return f"{{{_NS[prefix]}}}{name}"
 
@@ -169,10 +179,45 @@ def line(tag: str, colour: str, width: float, *, dashed: bool = False) -> etree.
     return element
 
 
+def table(shape_id: int, name: str, x: int, y: int, widths: list[int], heights: list[int], *, header: bool
+          ) -> tuple[etree._Element, list[etree._Element]]:
+    """A table's frame at (``x``, ``y``) and its rows (``a:tr``), empty: ``table_cell`` adds their cells.
+
+    The frame is as wide and tall as its columns and rows, and the table takes
+    Office's default style, banded rows, with its first row a header when ``header``.
+    """
+    frame = etree.Element(qn("p:graphicFrame"))
+    nv = etree.SubElement(frame, qn("p:nvGraphicFramePr"))
+    _drawing_properties(nv, shape_id, name, "")
+    etree.SubElement(etree.SubElement(nv, qn("p:cNvGraphicFramePr")), qn("a:graphicFrameLocks")).set("noGrp", "1")
+    etree.SubElement(nv, qn("p:nvPr"))
+    _offset_and_extent(etree.SubElement(frame, qn("p:xfrm")), x, y, sum(widths), sum(heights))
+    data = etree.SubElement(etree.SubElement(frame, qn("a:graphic")), qn("a:graphicData"))
+    data.set("uri", _TABLE_URI)
+    tbl = etree.SubElement(data, qn("a:tbl"))
+    properties = etree.SubElement(tbl, qn("a:tblPr"))
+    if header:
+        properties.set("firstRow", "1")
+    properties.set("bandRow", "1")
+    etree.SubElement(properties, qn("a:tableStyleId")).text = TABLE_STYLE
+    grid = etree.SubElement(tbl, qn("a:tblGrid"))
+    for width in widths:
+        etree.SubElement(grid, qn("a:gridCol")).set("w", str(width))
+    rows = []
+    for height in heights:
+        rows.append(etree.SubElement(tbl, qn("a:tr")))
+        rows[-1].set("h", str(height))
+    return frame, rows
+
+
+def table_cell(row: etree._Element) -> tuple[etree._Element, etree._Element]:
+    """A new cell at the end of ``row``: its ``a:txBody`` for ``fill_text_body``, its ``a:tcPr`` for ``cell_properties``."""
+    cell = etree.SubElement(row, qn("a:tc"))
+    return etree.SubElement(cell, qn("a:txBody")), etree.SubElement(cell, qn("a:tcPr"))
+
+
 def cell_properties(tc_pr: etree._Element, fill: str, border: str, width: float, insets: Insets) -> None:
     """A table cell's margins, four borders and fill, in the schema's order."""
-    for child in list(tc_pr):
-        tc_pr.remove(child)
     for name, value in (("marL", insets.left), ("marR", insets.right), ("marT", insets.top), ("marB", insets.bottom)):
         tc_pr.set(name, str(emu(value)))
     tc_pr.set("anchor", "ctr")
@@ -181,7 +226,56 @@ def cell_properties(tc_pr: etree._Element, fill: str, border: str, width: float,
     tc_pr.append(solid_fill(fill))
 
 
-def equation(shape_id: int, name: str, box: tuple[int, int, int, int], omml: str, size: float, tex: str,
+def text_box(shape_id: int, name: str, box: Position) -> etree._Element:
+    """A text box without fill or outline; its ``p:txBody`` is left for ``fill_text_body``."""
+    sp = _shape(shape_id, name, "", text_box=True)
+    sp_pr = etree.SubElement(sp, qn("p:spPr"))
+    _transform(sp_pr, box)
+    etree.SubElement(sp_pr, qn("a:noFill"))
+    etree.SubElement(sp, qn("p:txBody"))
+    return sp
+
+
+def framed_box(shape_id: int, name: str, box: Position, *, fill: str, border: str, width: float,
+               dashed: bool = False, rounding: float = 0.0, text: bool = True) -> etree._Element:
+    """A rectangle filled with ``fill`` (none if empty) and outlined with ``border`` (none if empty).
+
+    ``rounding`` rounds its corners (a fraction of its shorter side, as
+    PowerPoint's rounded rectangle takes it); ``text`` gives it a ``p:txBody``
+    to fill, as for a code listing (a call-out's bar has none).
+    """
+    sp = _shape(shape_id, name, "", text_box=False)
+    sp_pr = etree.SubElement(sp, qn("p:spPr"))
+    _transform(sp_pr, box, rounding=rounding)
+    sp_pr.append(solid_fill(fill) if fill else etree.Element(qn("a:noFill")))
+    if border:
+        sp_pr.append(line("a:ln", border, width, dashed=dashed))
+    else:
+        etree.SubElement(etree.SubElement(sp_pr, qn("a:ln")), qn("a:noFill"))
+    if text:
+        etree.SubElement(sp, qn("p:txBody"))
+    return sp
+
+
+def group(shape_id: int, name: str, members: list[tuple[etree._Element, Position]]) -> etree._Element:
+    """``members`` (each with its box) as one shape; the group's frame is the box around them, unscaled."""
+    x = min(box[0] for _, box in members)
+    y = min(box[1] for _, box in members)
+    cx = max(box[0] + box[2] for _, box in members) - x
+    cy = max(box[1] + box[3] for _, box in members) - y
+    grp_sp = etree.Element(qn("p:grpSp"))
+    nv = etree.SubElement(grp_sp, qn("p:nvGrpSpPr"))
+    _drawing_properties(nv, shape_id, name, "")
+    etree.SubElement(nv, qn("p:cNvGrpSpPr"))
+    etree.SubElement(nv, qn("p:nvPr"))
+    xfrm = etree.SubElement(etree.SubElement(grp_sp, qn("p:grpSpPr")), qn("a:xfrm"))
+    _offset_and_extent(xfrm, x, y, cx, cy)
+    _offset_and_extent(xfrm, x, y, cx, cy, tags=("a:chOff", "a:chExt"))
+    grp_sp.extend(member for member, _ in members)
+    return grp_sp
+
+
+def equation(shape_id: int, name: str, box: Position, omml: str, size: float, tex: str,
              image_rid: str, language: str) -> etree._Element:
     """Display math as PowerPoint stores it: an editable OMML text box, a picture as the fallback.
 
@@ -191,17 +285,13 @@ def equation(shape_id: int, name: str, box: tuple[int, int, int, int], omml: str
     picture: its own OMML import sets every formula black (invisible on a dark
     theme) in its own fonts, stretched to the box.
     """
-    x, y, cx, cy = box
     alternate = etree.Element(qn("mc:AlternateContent"), nsmap={"mc": _NS["mc"]})
     choice = etree.SubElement(alternate, qn("mc:Choice"), nsmap={"a14": _NS["a14"], "m": _NS["m"]})
     choice.set("Requires", "a14 m")
-    sp = etree.SubElement(choice, qn("p:sp"))
-    nv = etree.SubElement(sp, qn("p:nvSpPr"))
-    _non_visual(nv, shape_id, name, tex)
-    etree.SubElement(nv, qn("p:cNvSpPr")).set("txBox", "1")
-    etree.SubElement(nv, qn("p:nvPr"))
+    sp = _shape(shape_id, name, tex, text_box=True)
+    choice.append(sp)
     sp_pr = etree.SubElement(sp, qn("p:spPr"))
-    _transform(sp_pr, x, y, cx, cy)
+    _transform(sp_pr, box)
     etree.SubElement(sp_pr, qn("a:noFill"))
     body = etree.SubElement(sp, qn("p:txBody"))
     body_pr = etree.SubElement(body, qn("a:bodyPr"))
@@ -223,23 +313,42 @@ def equation(shape_id: int, name: str, box: tuple[int, int, int, int], omml: str
     return alternate
 
 
-def picture(shape_id: int, name: str, box: tuple[int, int, int, int], description: str, image_rid: str
-            ) -> etree._Element:
-    x, y, cx, cy = box
+def picture(shape_id: int, name: str, box: Position, description: str, image_rid: str) -> etree._Element:
     pic = etree.Element(qn("p:pic"))
     nv = etree.SubElement(pic, qn("p:nvPicPr"))
-    _non_visual(nv, shape_id, name, description)
+    _drawing_properties(nv, shape_id, name, description)
     etree.SubElement(etree.SubElement(nv, qn("p:cNvPicPr")), qn("a:picLocks")).set("noChangeAspect", "1")
     etree.SubElement(nv, qn("p:nvPr"))
     blip_fill = etree.SubElement(pic, qn("p:blipFill"))
     etree.SubElement(blip_fill, qn("a:blip")).set(qn("r:embed"), image_rid)
     etree.SubElement(etree.SubElement(blip_fill, qn("a:stretch")), qn("a:fillRect"))
-    sp_pr = etree.SubElement(pic, qn("p:spPr"))
-    _transform(sp_pr, x, y, cx, cy)
+    _transform(etree.SubElement(pic, qn("p:spPr")), box)
     return pic
 
 
-def _non_visual(parent: etree._Element, shape_id: int, name: str, description: str) -> None:
+def place(shape: etree._Element, box: Position) -> None:
+    """Give a shape copied from its layout (a placeholder, whose ``p:spPr`` may be empty) its own box."""
+    sp_pr = shape.find(qn("p:spPr"))
+    for old in sp_pr.findall(qn("a:xfrm")):
+        sp_pr.remove(old)
+    xfrm = etree.Element(qn("a:xfrm"))
+    sp_pr.insert(0, xfrm)
+    _offset_and_extent(xfrm, *box)
+
+
+def _shape(shape_id: int, name: str, description: str, *, text_box: bool) -> etree._Element:
+    """A ``p:sp`` with its non-visual properties, nothing else yet."""
+    sp = etree.Element(qn("p:sp"))
+    nv = etree.SubElement(sp, qn("p:nvSpPr"))
+    _drawing_properties(nv, shape_id, name, description)
+    shape_properties = etree.SubElement(nv, qn("p:cNvSpPr"))
+    if text_box:
+        shape_properties.set("txBox", "1")
+    etree.SubElement(nv, qn("p:nvPr"))
+    return sp
+
+
+def _drawing_properties(parent: etree._Element, shape_id: int, name: str, description: str) -> None:
     c_nv_pr = etree.SubElement(parent, qn("p:cNvPr"))
     c_nv_pr.set("id", str(shape_id))
     c_nv_pr.set("name", name)
@@ -247,12 +356,20 @@ def _non_visual(parent: etree._Element, shape_id: int, name: str, description: s
         c_nv_pr.set("descr", description)
 
 
-def _transform(sp_pr: etree._Element, x: int, y: int, cx: int, cy: int) -> None:
-    xfrm = etree.SubElement(sp_pr, qn("a:xfrm"))
-    off = etree.SubElement(xfrm, qn("a:off"))
-    off.set("x", str(x))
-    off.set("y", str(y))
-    ext = etree.SubElement(xfrm, qn("a:ext"))
-    ext.set("cx", str(cx))
-    ext.set("cy", str(cy))
-    etree.SubElement(etree.SubElement(sp_pr, qn("a:prstGeom"), prst="rect"), qn("a:avLst"))
+def _transform(sp_pr: etree._Element, box: Position, *, rounding: float = 0.0) -> None:
+    """Where a shape sits, and its geometry: a rectangle, with rounded corners when ``rounding``."""
+    _offset_and_extent(etree.SubElement(sp_pr, qn("a:xfrm")), *box)
+    geometry = etree.SubElement(sp_pr, qn("a:prstGeom"), prst="roundRect" if rounding else "rect")
+    guides = etree.SubElement(geometry, qn("a:avLst"))
+    if rounding:
+        etree.SubElement(guides, qn("a:gd"), name="adj", fmla=f"val {int(rounding * 100000)}")
+
+
+def _offset_and_extent(parent: etree._Element, x: int, y: int, cx: int, cy: int, *,
+                       tags: tuple[str, str] = ("a:off", "a:ext")) -> None:
+    offset = etree.SubElement(parent, qn(tags[0]))
+    offset.set("x", str(x))
+    offset.set("y", str(y))
+    extent = etree.SubElement(parent, qn(tags[1]))
+    extent.set("cx", str(cx))
+    extent.set("cy", str(cy))

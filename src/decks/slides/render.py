@@ -15,23 +15,22 @@ from __future__ import annotations
 
 import copy
 import io
+import itertools
 import struct
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TypeAlias
 
 from lxml import etree
 from pptx import Presentation
 from pptx.dml.color import RGBColor
-from pptx.enum.shapes import MSO_SHAPE
 from pptx.opc.constants import CONTENT_TYPE as CT
 from pptx.opc.constants import RELATIONSHIP_TYPE as RT
 from pptx.opc.packuri import PackURI
 from pptx.opc.package import Part
-from pptx.parts.slide import NotesSlidePart
+from pptx.opc.spec import image_content_types
+from pptx.parts.image import ImagePart
+from pptx.parts.slide import NotesSlidePart, SlidePart
 from pptx.presentation import Presentation as PresentationObject
-from pptx.shapes.base import BaseShape as PptxShape
-from pptx.shapes.shapetree import GroupShapes, SlideShapes
 from pptx.slide import NotesSlide, Slide, SlideLayout
 from pptx.util import Emu
 
@@ -55,7 +54,6 @@ from decks.slides.shapes import (
 )
 from decks.themes import Theme
 
-Shapes: TypeAlias = SlideShapes | GroupShapes
 TEMPLATE = "template.pptx"
 _PROPERTY_LIMIT = 255  # characters python-pptx (and Office) allow in a core property
 _ZIP_EPOCH = 315532800  # 1980-01-01, the earliest date a zip entry can carry
@@ -94,7 +92,7 @@ def render_deck(plan: DeckPlan, theme: Theme, blobs: Blobs, out: Path, *, timest
 
 
 class _SlideWriter:
-    """Adds planned slides to one presentation."""
+    """Adds planned slides to one presentation: python-pptx makes each slide, decks.slides.oxml its shapes."""
 
     def __init__(self, presentation: PresentationObject, blobs: Blobs, language: str,
                  layouts: dict[str, SlideLayout], *, backgrounds: bool) -> None:
@@ -104,8 +102,9 @@ class _SlideWriter:
         self.layouts = layouts
         self.backgrounds = backgrounds  # False with a template: its master and layouts own the backgrounds
         self._blank_notes: etree._Element | None = None  # a notes page as the notes master makes it, still empty
-        self._names_taken: set[str] = set()  # part names in the package once the first notes page is made
-        self._notes_number = 0  # in the name of the last notes page made
+        self._names_taken = {str(part.partname) for part in presentation.part.package.iter_parts()}  # a template's too
+        self._images: dict[bytes, ImagePart] = {}  # an image's bytes -> its part, shared by every slide showing it
+        self._ids = itertools.count()  # shape ids on the slide being written
 
     def add(self, plan: SlidePlan) -> Slide:
         slide = self.presentation.slides.add_slide(self.layouts[plan.layout])
@@ -113,9 +112,11 @@ class _SlideWriter:
             fill = slide.background.fill
             fill.solid()
             fill.fore_color.rgb = _rgb(plan.background)
-        self._placeholders(slide, plan)
+        tree = slide.shapes._spTree
+        self._placeholders(tree, slide.part, plan)
+        self._ids = itertools.count(1 + max(int(value) for value in tree.xpath("//@id") if value.isdigit()))
         for shape in plan.shapes:
-            self._shape(slide, slide.shapes, shape)
+            tree.append(self._shape(slide.part, shape))
         if plan.notes:
             notes = self._notes_page(slide)
             oxml.fill_text_body(notes.notes_text_frame._txBody, plan.notes, _relater(notes.part), self.language,
@@ -134,94 +135,93 @@ class _SlideWriter:
         if self._blank_notes is None:
             first = slide.notes_slide
             self._blank_notes = copy.deepcopy(first.part._element)
-            self._names_taken = {str(part.partname) for part in package.iter_parts()}  # a template's, too
+            self._names_taken.add(str(first.part.partname))
             return first
-        name = ""
-        while not name or name in self._names_taken:
-            self._notes_number += 1
-            name = f"/ppt/notesSlides/notesSlide{self._notes_number}.xml"
-        self._names_taken.add(name)
-        part = NotesSlidePart(PackURI(name), CT.PML_NOTES_SLIDE, package, copy.deepcopy(self._blank_notes))
+        part = NotesSlidePart(self._free_name("/ppt/notesSlides/notesSlide{}.xml"), CT.PML_NOTES_SLIDE, package,
+                              copy.deepcopy(self._blank_notes))
         part.relate_to(package.presentation_part.notes_master_part, RT.NOTES_MASTER)
         part.relate_to(slide.part, RT.SLIDE)
         slide.part.relate_to(part, RT.NOTES_SLIDE)
         return part.notes_slide
 
-    def _placeholders(self, slide: Slide, plan: SlidePlan) -> None:
+    def _free_name(self, pattern: str) -> PackURI:
+        """The first name ``pattern`` gives (numbered from 1) that no part in the package has."""
+        name = next(name for number in itertools.count(1) if (name := pattern.format(number)) not in self._names_taken)
+        self._names_taken.add(name)
+        return PackURI(name)
+
+    def _placeholders(self, tree: etree._Element, part: SlidePart, plan: SlidePlan) -> None:
         """The title (and subtitle) go into the layout's placeholders; unused placeholders go away."""
         wanted = {0: plan.title, 1: plan.subtitle}
-        for placeholder in list(slide.placeholders):
-            content = wanted.get(placeholder.placeholder_format.idx)
+        for ph in tree.findall(f"*/*/{oxml.qn('p:nvPr')}/{oxml.qn('p:ph')}"):
+            shape = ph.getparent().getparent().getparent()
+            content = wanted.get(int(ph.get("idx", "0")))
             if content is None:
-                placeholder._element.getparent().remove(placeholder._element)
+                tree.remove(shape)
                 continue
-            _position(placeholder, content.box)
-            placeholder.name = content.name
-            self._text(slide, placeholder, content)
+            oxml.place(shape, _box(content.box))
+            shape.find(f"*/{oxml.qn('p:cNvPr')}").set("name", content.name)
+            body = shape.find(oxml.qn("p:txBody"))
+            if body is None:
+                body = etree.SubElement(shape, oxml.qn("p:txBody"))
+            self._text(body, part, content)
 
-    def _shape(self, slide: Slide, shapes: Shapes, shape: Shape) -> None:
+    def _shape(self, part: SlidePart, shape: Shape) -> etree._Element:
+        """The XML of ``shape``, the next id on the slide its own."""
+        shape_id = next(self._ids)
+        if isinstance(shape, Group):
+            members = [(self._shape(part, member), _box(member.box)) for member in shape.shapes]
+            return oxml.group(shape_id, shape.name, members)
         if isinstance(shape, TextShape):
-            self._text_shape(slide, shapes, shape)
-        elif isinstance(shape, Rect):
-            rect = shapes.add_shape(MSO_SHAPE.RECTANGLE, *_box(shape.box))
-            _plain_style(rect, shape.fill, "", 0.0)
-            rect.name = shape.name
-        elif isinstance(shape, Picture):
-            data, _ = self.blobs[shape.key]
-            picture = shapes.add_picture(io.BytesIO(data), *_box(shape.box))
-            picture.name = shape.name
-            picture._element.nvPicPr.cNvPr.set("descr", shape.description)
-        elif isinstance(shape, TableShape):
-            self._table(slide, shapes, shape)
-        elif isinstance(shape, Equation):
-            self._equation(slide, shapes, shape)
-        elif isinstance(shape, Group):
-            group = shapes.add_group_shape()
-            group.name = shape.name
-            for member in shape.shapes:
-                self._shape(slide, group.shapes, member)
+            return self._text_shape(shape_id, part, shape)
+        if isinstance(shape, TableShape):
+            return self._table(shape_id, part, shape)
+        box = _box(shape.box)
+        if isinstance(shape, Rect):
+            return oxml.framed_box(shape_id, shape.name, box, fill=shape.fill, border="", width=0.0, text=False)
+        if isinstance(shape, Picture):
+            return oxml.picture(shape_id, shape.name, box, shape.description, self._image(part, shape.key))
+        return oxml.equation(shape_id, f"Equation {shape_id}", box, shape.omml, shape.size, shape.tex,
+                             self._image(part, shape.key), self.language)
 
-    def _text_shape(self, slide: Slide, shapes: Shapes, shape: TextShape) -> None:
+    def _text_shape(self, shape_id: int, part: SlidePart, shape: TextShape) -> etree._Element:
+        box = _box(shape.box)
         if shape.fill or shape.border:
-            kind = MSO_SHAPE.ROUNDED_RECTANGLE if shape.corner else MSO_SHAPE.RECTANGLE
-            box = shapes.add_shape(kind, *_box(shape.box))
-            _plain_style(box, shape.fill, shape.border, shape.border_width, dashed=shape.dashed)
-            if shape.corner:
-                box.adjustments[0] = min(0.5, shape.corner / max(min(shape.box.w, shape.box.h), 1.0))
+            rounding = min(0.5, shape.corner / max(min(shape.box.w, shape.box.h), 1.0))
+            element = oxml.framed_box(shape_id, shape.name, box, fill=shape.fill, border=shape.border,
+                                      width=shape.border_width, dashed=shape.dashed, rounding=rounding)
         else:
-            box = shapes.add_textbox(*_box(shape.box))
-        box.name = shape.name
-        self._text(slide, box, shape)
+            element = oxml.text_box(shape_id, shape.name, box)
+        self._text(element.find(oxml.qn("p:txBody")), part, shape)
+        return element
 
-    def _text(self, slide: Slide, target: PptxShape, shape: TextShape) -> None:
-        oxml.fill_text_body(target.text_frame._txBody, shape.paras, _relater(slide.part), self.language,
+    def _text(self, body: etree._Element, part: SlidePart, shape: TextShape) -> None:
+        oxml.fill_text_body(body, shape.paras, _relater(part), self.language,
                             insets=shape.insets, anchor=shape.anchor, wrap=shape.wrap)
 
-    def _table(self, slide: Slide, shapes: Shapes, shape: TableShape) -> None:
-        frame = shapes.add_table(len(shape.rows), len(shape.column_widths), *_box(shape.box))
-        frame.name = "Table"
-        table = frame.table
-        table.first_row = shape.header_rows > 0
-        table.horz_banding = True
-        for column, width in zip(table.columns, shape.column_widths, strict=True):
-            column.width = Emu(oxml.emu(width))
-        for row, height in zip(table.rows, shape.row_heights, strict=True):
-            row.height = Emu(oxml.emu(height))
-        relate = _relater(slide.part)
-        for row_index, row in enumerate(shape.rows):
-            for column_index, cell in enumerate(row):
-                target = table.cell(row_index, column_index)
-                oxml.fill_text_body(target._tc.get_or_add_txBody(), cell.paras, relate, self.language)
-                oxml.cell_properties(target._tc.get_or_add_tcPr(), cell.fill, shape.border, shape.border_width,
-                                     shape.insets)
+    def _table(self, shape_id: int, part: SlidePart, shape: TableShape) -> etree._Element:
+        x, y, _, _ = _box(shape.box)
+        frame, rows = oxml.table(shape_id, "Table", x, y, [oxml.emu(width) for width in shape.column_widths],
+                                 [oxml.emu(height) for height in shape.row_heights], header=shape.header_rows > 0)
+        relate = _relater(part)
+        for row_element, row in zip(rows, shape.rows, strict=True):
+            for cell in row:
+                body, properties = oxml.table_cell(row_element)
+                oxml.fill_text_body(body, cell.paras, relate, self.language)
+                oxml.cell_properties(properties, cell.fill, shape.border, shape.border_width, shape.insets)
+        return frame
 
-    def _equation(self, slide: Slide, shapes: Shapes, shape: Equation) -> None:
-        data, _ = self.blobs[shape.key]
-        _, rid = slide.part.get_or_add_image_part(io.BytesIO(data))
-        shape_id = shapes._next_shape_id
-        element = oxml.equation(shape_id, f"Equation {shape_id}", _box(shape.box), shape.omml, shape.size, shape.tex,
-                                rid, self.language)
-        shapes._spTree.append(element)
+    def _image(self, part: SlidePart, key: str) -> str:
+        """The relationship id of the picture or formula image ``key`` names, one part for the same bytes.
+
+        The plan knows each image's format, so Pillow need not open it again (its
+        plugins alone took a twentieth of a deck's time).
+        """
+        data, extension = self.blobs[key]
+        if data not in self._images:
+            name = self._free_name(f"/ppt/media/image{{}}.{extension}")
+            self._images[data] = ImagePart(name, image_content_types[extension], part.package, data)
+        return part.relate_to(self._images[data], RT.IMAGE)
 
 
 _DEFAULT_NOTES_INSETS = Insets(7.2, 3.6, 7.2, 3.6)
@@ -306,38 +306,18 @@ def _layouts(presentation: PresentationObject, theme: Theme, template: Path | No
     return layouts
 
 
-def _box(box: Box) -> tuple[Emu, Emu, Emu, Emu]:
-    return Emu(oxml.emu(box.x)), Emu(oxml.emu(box.y)), Emu(oxml.emu(box.w)), Emu(oxml.emu(box.h))
+def _box(box: Box) -> oxml.Position:
+    return oxml.emu(box.x), oxml.emu(box.y), oxml.emu(box.w), oxml.emu(box.h)
 
 
-def _position(shape: PptxShape, box: Box) -> None:
-    shape.left, shape.top, shape.width, shape.height = _box(box)
 
 
 def _rgb(colour: str) -> RGBColor:
     return RGBColor.from_string(colour)
 
 
-def _plain_style(shape: PptxShape, fill: str, border: str, width: float, *, dashed: bool = False) -> None:
-    """An autoshape without the template's style: our fill and outline only, no shadow, no theme text."""
-    style = shape._element.find(oxml.qn("p:style"))
-    if style is not None:
-        shape._element.remove(style)
-    if fill:
-        shape.fill.solid()
-        shape.fill.fore_color.rgb = _rgb(fill)
-    else:
-        shape.fill.background()
-    sp_pr = shape._element.spPr
-    for old in sp_pr.findall(oxml.qn("a:ln")):
-        sp_pr.remove(old)
-    sp_pr.append(oxml.line("a:ln", border, width, dashed=dashed) if border else _no_line())
 
 
-def _no_line() -> etree._Element:
-    element = etree.Element(oxml.qn("a:ln"))
-    etree.SubElement(element, oxml.qn("a:noFill"))
-    return element
 
 
 def _relater(part: Part) -> oxml.Relate:
