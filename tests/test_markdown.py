@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import dataclasses
 import time
 from typing import Any
 
+import msgspec
 import pytest
 from fuzzing import examples
 from hypothesis import given, settings
@@ -42,6 +42,7 @@ from decks.model import (
     Table,
     Text,
     ThematicBreak,
+    Value,
 )
 
 SOURCE = "papers/attention/overview.md"
@@ -60,11 +61,11 @@ def shape(value: Any) -> Any:
     """A model value with every line number set to 0: for tests about structure, not lines."""
     if isinstance(value, tuple):
         return tuple(shape(item) for item in value)
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        changes = {field.name: shape(getattr(value, field.name)) for field in dataclasses.fields(value)}
+    if isinstance(value, Value):
+        changes = {name: shape(getattr(value, name)) for name in value.__struct_fields__}
         if "line" in changes:
             changes["line"] = 0
-        return dataclasses.replace(value, **changes)
+        return msgspec.structs.replace(value, **changes)
     return value
 
 

@@ -5,11 +5,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import msgspec
 import pytest
 from fixture_repo import REPO
 
 from decks.errors import SourceError
-from decks.model import from_data, to_data
+from decks.model import Document
 from decks.reading import MAX_BYTES, read_file, read_text
 
 CORPUS = REPO.parent / "shared" / "corpus"
@@ -47,10 +48,10 @@ def test_a_huge_file_is_refused_before_parsing(tmp_path):
 # ------------------------------------------------------------------ the cache of read documents
 
 READ_AND_REPORT = (
-    "import json, sys; from pathlib import Path; from decks.reading import read_file; from decks.model import to_data;"
+    "import json, sys; from pathlib import Path; from decks.reading import read_file; import msgspec;"
     "root = Path(sys.argv[1]);"
     "document, found = read_file(root / 'papers/p/notes.md', root, 'Fallback', root / 'build/cache/documents');"
-    "print(json.dumps([to_data(document), [str(d) for d in found], 'markdown' in sys.modules]))"
+    "print(json.dumps([msgspec.to_builtins(document), [str(d) for d in found], 'markdown' in sys.modules]))"
 )
 
 
@@ -106,4 +107,4 @@ def test_every_corpus_document_survives_its_json_form_unchanged():
     for path in [REPO / "papers" / "attention-is-all-you-need" / name for name in ("overview.md", "notes.md")] + \
             sorted(CORPUS.glob("*.md")):
         document, _ = read_document(path.read_text(encoding="utf-8"), "papers/x/notes.md")
-        assert from_data(json.loads(json.dumps(to_data(document)))) == document, path.name
+        assert msgspec.convert(json.loads(json.dumps(msgspec.to_builtins(document))), Document) == document, path.name

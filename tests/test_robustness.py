@@ -31,6 +31,7 @@ from test_equations import corpus
 from decks.cli import main
 from decks.errors import DecksError
 from decks.markdown import read_document
+from decks.model import Value
 from decks.outputs import ownership
 from decks.reading import MAX_BYTES
 from decks.themes import Theme, load_theme
@@ -306,8 +307,8 @@ def texts_of(node: object) -> Iterator[str]:
     elif isinstance(node, tuple | list):
         for child in node:
             yield from texts_of(child)
-    elif hasattr(node, "__dataclass_fields__"):
-        for name in node.__dataclass_fields__:
+    elif isinstance(node, Value):
+        for name in node.__struct_fields__:
             yield from texts_of(getattr(node, name))
 
 

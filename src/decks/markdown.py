@@ -10,7 +10,6 @@ element tree into model blocks with their source lines.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime
 import difflib
 import re
@@ -20,6 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import yaml
+from msgspec.structs import replace
 
 from decks.errors import Diagnostic, SourceError
 from decks.gfm_extension import Converted, Dialect
@@ -70,7 +70,7 @@ def read_document(text: str, source: str, fallback_title: str = "") -> tuple[Doc
     diagnostics.extend(_unsafe_url(fields, front or "", source))
     meta, blocks, title_line = _meta(fields, blocks, fallback_title)
     if meta.theme:
-        meta = dataclasses.replace(meta, theme_at=(source, _key_line(front or "", "theme")))
+        meta = replace(meta, theme_at=(source, _key_line(front or "", "theme")))
     return Document(meta, blocks, footnotes, source, title_line), sorted(diagnostics, key=lambda found: found.line)
 
 

@@ -10,7 +10,6 @@ block starts, checked by a word the block begins with.
 
 from __future__ import annotations
 
-import dataclasses
 import html
 import re
 import textwrap
@@ -20,6 +19,7 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 
 from markdown.util import BLOCK_LEVEL_ELEMENTS
+from msgspec.structs import replace
 
 from decks.errors import Diagnostic
 from decks.gfm_extension import MATH_CLASS, PLACEHOLDER, visible_text
@@ -369,9 +369,9 @@ class TreeReader:
         for node in inlines:
             if isinstance(node, Image):
                 place = self.source.search(node.src, start, stop)
-                yield dataclasses.replace(node, line=self.source.line(place))
+                yield replace(node, line=self.source.line(place))
             elif isinstance(node, Strong | Emphasis | Strikethrough | Link):
-                yield dataclasses.replace(node, children=tuple(self.place_images(node.children, start, stop)))
+                yield replace(node, children=tuple(self.place_images(node.children, start, stop)))
             else:
                 yield node
 
@@ -456,7 +456,7 @@ class TreeReader:
                 yield RawHtml(markup, self.source.line(index))
             else:
                 place = self.source.line(self.source.search(image.src, index, index + lines))
-                yield Figure(dataclasses.replace(image, line=place), self.source.line(index))
+                yield Figure(replace(image, line=place), self.source.line(index))
 
     def unstashed(self, markup: str) -> str:
         """``markup`` with the placeholders of what Python-Markdown stashed inside it (a fence in an HTML block) put back."""
@@ -722,7 +722,7 @@ def _tidy(inlines: Iterable[Inline], edges: bool = True) -> tuple[Inline, ...]:
         if isinstance(node, Text) and merged and isinstance(merged[-1], Text):
             node = Text(merged.pop().text + node.text)  # type: ignore[union-attr]
         elif isinstance(node, Strong | Emphasis | Strikethrough | Link):
-            node = dataclasses.replace(node, children=_tidy(node.children, edges=False))
+            node = replace(node, children=_tidy(node.children, edges=False))
         elif isinstance(node, Code):
             node = Code(node.text.replace("\n", " "))
         merged.append(node)

@@ -9,13 +9,15 @@ metadata it inherits from the paper's overview.
 from __future__ import annotations
 
 import functools
-from dataclasses import fields, replace
 from pathlib import Path
 from typing import Any
 
+import msgspec
+from msgspec.structs import replace
+
 from decks import diskcache
 from decks.errors import Diagnostic, SourceError
-from decks.model import Document, Meta, from_data, to_data
+from decks.model import Document, Meta
 from decks.project import Paper
 
 MAX_BYTES = 2_000_000
@@ -69,17 +71,14 @@ def _read(text: str, shown: str, fallback_title: str) -> dict[str, Any]:
         document, diagnostics = read_document(text, shown, fallback_title)
     except SourceError as error:
         return {"error": [error.message, error.line]}
-    return {"document": to_data(document), "diagnostics": [to_data(found) for found in diagnostics]}
+    return {"document": msgspec.to_builtins(document), "diagnostics": msgspec.to_builtins(diagnostics)}
 
 
 def _from_stored(stored: dict[str, Any], shown: str) -> tuple[Document, list[Diagnostic]]:
     if "error" in stored:
         message, line = stored["error"]
         raise SourceError(str(message), shown, int(line))
-    document = from_data(stored["document"])
-    if not isinstance(document, Document):
-        raise TypeError("not a document")
-    return document, [Diagnostic(**{k: v for k, v in found.items() if k != "@"}) for found in stored["diagnostics"]]
+    return msgspec.convert(stored["document"], Document), msgspec.convert(stored["diagnostics"], list[Diagnostic])
 
 
 @functools.cache
@@ -114,6 +113,6 @@ def _merged(base: Meta, own: Meta) -> Meta:
     defaults = Meta(title="")
     values = {
         f.name: getattr(own, f.name) if getattr(own, f.name) != getattr(defaults, f.name) else getattr(base, f.name)
-        for f in fields(Meta)
+        for f in msgspec.structs.fields(Meta)
     }
     return Meta(**values)

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from pathlib import Path
 from xml.etree.ElementTree import Element, tostring
 
 import pytest
 import tinyhtml5
 from handout_helpers import SOURCE, document, heading, para, theme
+from msgspec.structs import replace
 
 from decks.handout.html import render_document
 from decks.model import (

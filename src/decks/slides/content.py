@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
 
+from msgspec.structs import replace
 from pygments.lexers import get_lexer_by_name
 from pygments.lexers.special import TextLexer
 from pygments.styles import get_style_by_name
@@ -42,6 +42,7 @@ from decks.model import (
     Strong,
     Table,
     Text,
+    Value,
     plain_text,
 )
 from decks.slides.fit import (
@@ -69,8 +70,7 @@ _BASELINES = {"sup": 30, "sub": -25}
 _TAG = re.compile(r"<\s*(/?)\s*([a-zA-Z0-9]+)[^>]*?(/?)\s*>")
 
 
-@dataclass(frozen=True)
-class Style:
+class Style(Value):
     """How the runs of some text look before inline formatting changes them."""
 
     font: str

@@ -13,10 +13,12 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, replace
 from typing import Any, TypeVar
 
+from msgspec.structs import replace
+
 from decks.errors import Diagnostic
+from decks.model import Value
 from decks.slides.measure import Measure
 from decks.slides.shapes import (
     Box,
@@ -69,10 +71,12 @@ class Env:
             self.diagnostics.append(diagnostic)
 
 
-class Unit:
-    """One piece of content; subclasses say how tall it is and how it splits, shrinks and places."""
+class Unit(Value):
+    """One piece of content; subclasses say how tall it is and how it splits, shrinks and places.
 
-    line: int
+    Each has its source ``line`` as its last field.
+    """
+
     keep_whole = False  # rather move to the next slide than split, when it fits on one
 
     def height(self, env: Env, width: float) -> float:
@@ -314,7 +318,6 @@ def _marked(para: Para, env: Env) -> Para:
 # ---------------------------------------------------------------- text
 
 
-@dataclass(frozen=True)
 class TextUnit(Unit):
     """Consecutive paragraphs (prose, lists, sub-headings) in one text box."""
 
@@ -447,7 +450,6 @@ def resized(paras: tuple[Para, ...], factor: float) -> tuple[Para, ...]:
 # ---------------------------------------------------------------- code
 
 
-@dataclass(frozen=True)
 class CodeUnit(Unit):
     """A code listing: one paragraph per line; shrinks to fit its longest line, then wraps.
 
@@ -561,7 +563,6 @@ def _trimmed(lines: tuple[Para, ...]) -> tuple[Para, ...]:
 # ---------------------------------------------------------------- tables
 
 
-@dataclass(frozen=True)
 class TableUnit(Unit):
     """A table: the first row is the header, repeated on every slide the table continues on.
 
@@ -691,7 +692,6 @@ class TableUnit(Unit):
 # ---------------------------------------------------------------- pictures and equations
 
 
-@dataclass(frozen=True)
 class FigureUnit(Unit):
     """An image with its caption: as large as the room allows, never blurred by upscaling."""
 
@@ -735,7 +735,6 @@ class FigureUnit(Unit):
         return paras_height(self.caption, width, env.measure) + float(env.deck["caption_gap"])
 
 
-@dataclass(frozen=True)
 class EquationUnit(Unit):
     """Display math, centred; typeset smaller only when it is wider than its column."""
 
@@ -771,8 +770,7 @@ class EquationUnit(Unit):
         return _Typeset(info.key, info.omml, info.width, info.height, size)
 
 
-@dataclass(frozen=True)
-class _Typeset:
+class _Typeset(Value):
     key: str
     omml: str
     width: float
@@ -783,7 +781,6 @@ class _Typeset:
 # ---------------------------------------------------------------- framed boxes
 
 
-@dataclass(frozen=True)
 class FramedUnit(Unit):
     """A framed text box that stands in for something that cannot be shown (a missing image)."""
 
@@ -805,7 +802,6 @@ class FramedUnit(Unit):
                           insets=Insets(pad, pad, pad, pad), anchor="ctr")]
 
 
-@dataclass(frozen=True)
 class CalloutUnit(Unit):
     """A blockquote or GitHub alert: a tinted box with a coloured bar on its left."""
 
@@ -840,7 +836,6 @@ class CalloutUnit(Unit):
 # ---------------------------------------------------------------- layout
 
 
-@dataclass(frozen=True)
 class Indented(Unit):
     """A unit nested in a list item: it starts where the item's text starts."""
 
@@ -871,7 +866,6 @@ class Indented(Unit):
         return self.unit.place(env, Box(box.x + self.indent, box.y, box.w - self.indent, box.h))
 
 
-@dataclass(frozen=True)
 class ColumnsUnit(Unit):
     """Columns side by side, each a stack of units; they split together, column by column.
 

@@ -8,14 +8,14 @@ renderer, under the ``key`` it handed out.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Literal, Protocol
+
+from decks.model import Value
 
 Position = Literal["", "sub", "sup"]
 
 
-@dataclass(frozen=True)
-class PictureInfo:
+class PictureInfo(Value):
     """An image the deck can show (``problem`` empty) or why it cannot (``problem`` says)."""
 
     key: str
@@ -24,8 +24,7 @@ class PictureInfo:
     problem: str = ""
 
 
-@dataclass(frozen=True)
-class EquationInfo:
+class EquationInfo(Value):
     """Display math typeset at a size: its picture's key and size in points, and its OMML."""
 
     key: str

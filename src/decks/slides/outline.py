@@ -10,7 +10,9 @@ the title or divider slide: the planner decides whether they fit there.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
+
+from msgspec.structs import replace
 
 from decks.model import Block, Columns, Document, Heading, Inline, Notes, Slide, Text, ThematicBreak, plain_text
 

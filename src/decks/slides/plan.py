@@ -9,11 +9,12 @@ footnotes referenced on a slide are set in small type at its foot.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import replace
 from typing import TypeAlias, TypeVar
 
+from msgspec.structs import replace
+
 from decks.errors import Diagnostic
-from decks.model import Block, Footnote, FootnoteRef, Inline, Link, Meta, Paragraph, Slide, Text, plain_text
+from decks.model import Block, Footnote, FootnoteRef, Inline, Link, Meta, Paragraph, Slide, Text, Value, plain_text
 from decks.slides.content import Style, Styler
 from decks.slides.fit import (
     EPSILON,
@@ -82,14 +83,14 @@ def _footnote_numbers(slides: Sequence[Slide]) -> dict[str, int]:
 
 
 def instances(node: object, kind: type[T]) -> Iterator[T]:
-    """Every ``kind`` inside ``node``, in document order, however deeply nested in dataclasses and tuples."""
+    """Every ``kind`` inside ``node``, in document order, however deeply nested in values and tuples."""
     if isinstance(node, kind):
         yield node
     elif isinstance(node, tuple | list):
         for child in node:
             yield from instances(child, kind)
-    elif hasattr(node, "__dataclass_fields__"):
-        for name in node.__dataclass_fields__:
+    elif isinstance(node, Value):
+        for name in node.__struct_fields__:
             yield from instances(getattr(node, name), kind)
 
 

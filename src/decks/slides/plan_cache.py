@@ -21,16 +21,16 @@ import os
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+import msgspec
+
 from decks import diskcache
 from decks.errors import Diagnostic
-from decks.model import Document, dataclasses_of, from_data, to_data
+from decks.model import Document
 from decks.resources import images, is_remote, resolve_local
-from decks.slides import shapes
 from decks.slides.shapes import DeckPlan
 from decks.themes import Theme
 
 Blobs = dict[str, tuple[bytes, str]]  # a plan's key for a picture or formula -> its bytes and file extension
-_KINDS = {**dataclasses_of(vars(shapes)), "Diagnostic": Diagnostic}
 _DISTRIBUTIONS = ("Pillow", "fonttools", "latex2mathml", "ziamath", "ziafont", "cairosvg", "lxml", "pygments")
 
 
@@ -47,7 +47,7 @@ def planned(document: Document, theme: Theme, *, repo_root: Path, allow_remote: 
         return _plan_now(document, theme, repo_root, allow_remote)
     pictures = _pictures(document, repo_root)
     try:
-        key = diskcache.digest(to_data(document), theme.values, pictures, _font_folders(), _code())
+        key = diskcache.digest(msgspec.to_builtins(document), theme.values, pictures, _font_folders(), _code())
     except (TypeError, ValueError):  # a theme value JSON cannot write (a TOML date): nothing to key it by
         return _plan_now(document, theme, repo_root, allow_remote)
     fresh: list[tuple[DeckPlan, Blobs, list[Diagnostic]]] = []  # what compute planned: never planned twice
@@ -88,15 +88,13 @@ def _stored(plan: DeckPlan, blobs: Blobs, diagnostics: list[Diagnostic], cache: 
         if diskcache.file_state(path)[:1] != [len(data)]:  # missing, or a torn copy: written again
             diskcache.write_atomically(path, data)
         names[key] = [name, extension, len(data)]
-    return {"plan": to_data(plan), "blobs": names, "diagnostics": [to_data(found) for found in diagnostics],
+    return {"plan": msgspec.to_builtins(plan), "blobs": names, "diagnostics": msgspec.to_builtins(diagnostics),
             "fonts": metrics.font_files()}
 
 
 def _loaded(stored: dict[str, Any], cache: Path) -> tuple[DeckPlan, Blobs, list[Diagnostic]]:
-    plan = from_data(stored["plan"], _KINDS)
-    diagnostics = [from_data(found, _KINDS) for found in stored["diagnostics"]]
-    if not isinstance(plan, DeckPlan) or not all(isinstance(found, Diagnostic) for found in diagnostics):
-        raise TypeError("not a deck plan")
+    plan = msgspec.convert(stored["plan"], DeckPlan)
+    diagnostics = msgspec.convert(stored["diagnostics"], list[Diagnostic])
     blobs = {}
     for key, (name, extension, _) in stored["blobs"].items():
         data = _blob_path(cache, name, extension).read_bytes()

@@ -8,15 +8,15 @@ Lengths are points from the slide's top-left corner; colours are ``RRGGBB``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Literal, TypeAlias
+
+from decks.model import Value
 
 LINE_BREAK = "\n"  # a Run with exactly this text is a line break inside a paragraph
 SLIDE_NUMBER = "slidenum"  # a Run field: the slide's own number, kept up to date by PowerPoint
 
 
-@dataclass(frozen=True)
-class Box:
+class Box(Value):
     x: float
     y: float
     w: float
@@ -26,8 +26,7 @@ class Box:
         return Box(self.x + dx, self.y + dy, self.w, self.h)
 
 
-@dataclass(frozen=True)
-class Run:
+class Run(Value):
     """A stretch of text with one formatting; ``baseline`` is a percentage (30 = superscript)."""
 
     text: str
@@ -44,8 +43,7 @@ class Run:
     footnote: str = ""  # the label of the footnote this marker points to (the planner's bookkeeping)
 
 
-@dataclass(frozen=True)
-class Bullet:
+class Bullet(Value):
     """A list marker: a character, or PowerPoint's own numbering (``scheme`` like arabicPeriod)."""
 
     char: str = ""
@@ -56,8 +54,7 @@ class Bullet:
     number: int = 1  # numbering: this paragraph's own number
 
 
-@dataclass(frozen=True)
-class Para:
+class Para(Value):
     """One paragraph: ``margin`` is where its text starts, ``hanging`` how far left its bullet sits."""
 
     runs: tuple[Run, ...]
@@ -74,16 +71,14 @@ class Para:
     cut: bool = False  # the rest of a paragraph cut at a slide's foot: it keeps the size of its first part
 
 
-@dataclass(frozen=True)
-class Insets:
+class Insets(Value):
     left: float = 0.0
     top: float = 0.0
     right: float = 0.0
     bottom: float = 0.0
 
 
-@dataclass(frozen=True)
-class TextShape:
+class TextShape(Value):
     """A text box; with ``fill``/``border`` it is a framed box (a code listing, a placeholder)."""
 
     box: Box
@@ -99,8 +94,7 @@ class TextShape:
     wrap: bool = True
 
 
-@dataclass(frozen=True)
-class Rect:
+class Rect(Value):
     """A filled rectangle without text: a call-out's bar, the rule under a title."""
 
     box: Box
@@ -108,8 +102,7 @@ class Rect:
     name: str = "Rule"
 
 
-@dataclass(frozen=True)
-class Picture:
+class Picture(Value):
     """An image; ``key`` names it in the Measure that supplied it, ``description`` is its alt text."""
 
     box: Box
@@ -118,8 +111,7 @@ class Picture:
     name: str = "Picture"
 
 
-@dataclass(frozen=True)
-class Equation:
+class Equation(Value):
     """Display math: editable OMML with a picture of the same formula as the fallback."""
 
     box: Box
@@ -129,14 +121,12 @@ class Equation:
     size: float  # points: the equation's text size, for the editable version
 
 
-@dataclass(frozen=True)
-class Cell:
+class Cell(Value):
     paras: tuple[Para, ...]
     fill: str
 
 
-@dataclass(frozen=True)
-class TableShape:
+class TableShape(Value):
     """A native table; the first ``header_rows`` rows are its header."""
 
     box: Box
@@ -149,8 +139,7 @@ class TableShape:
     header_rows: int = 1
 
 
-@dataclass(frozen=True)
-class Group:
+class Group(Value):
     """Shapes that belong together (a call-out's box and bar) and move as one."""
 
     shapes: tuple[Shape, ...]
@@ -162,8 +151,7 @@ Shape: TypeAlias = TextShape | Rect | Picture | Equation | TableShape | Group
 Layout: TypeAlias = Literal["title", "section", "content"]
 
 
-@dataclass(frozen=True)
-class SlidePlan:
+class SlidePlan(Value):
     """One slide: its title goes into the layout's title placeholder, the rest are shapes."""
 
     layout: Layout
@@ -175,8 +163,7 @@ class SlidePlan:
     line: int = 0
 
 
-@dataclass(frozen=True)
-class DeckPlan:
+class DeckPlan(Value):
     """A whole deck; ``title``, ``authors``, ``keywords`` and ``language`` fill its properties."""
 
     width: float

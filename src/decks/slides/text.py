@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import replace
+from msgspec.structs import replace
 
 from decks.slides.measure import Measure
 from decks.slides.shapes import LINE_BREAK, Para, Run
