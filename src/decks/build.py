@@ -14,7 +14,6 @@ import json
 import os
 import subprocess
 import time
-import traceback
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -225,6 +224,8 @@ def run_task(task: Task) -> Outcome:
     except DecksError as error:
         return Outcome(task.paper.name, task.kind, output, "failed", time.perf_counter() - started, error=str(error))
     except Exception as error:  # a bug in decks, not the user's mistake: keep the trace for --debug
+        import traceback  # only here: a build that goes well never loads it
+
         message = f"{_relative(task.root, task.source)}: internal error ({type(error).__name__}: {error}); run with --debug for the traceback"
         return Outcome(
             task.paper.name, task.kind, output, "failed", time.perf_counter() - started,

@@ -15,7 +15,6 @@ import json
 import os
 import re
 import sys
-import tempfile
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
@@ -115,6 +114,8 @@ def write_json(path: Path, value: Any) -> None:
 
 def write_atomically(path: Path, data: bytes) -> None:
     """Write ``data`` whole or not at all; failures are ignored (see the module's docstring)."""
+    import tempfile  # only here: a build that finds everything in the cache never loads it
+
     temporary = ""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)

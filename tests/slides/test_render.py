@@ -262,6 +262,15 @@ def test_writing_the_same_document_twice_gives_identical_bytes(tmp_path, theme):
     assert first.read_bytes() == second.read_bytes()
 
 
+def test_pictures_are_stored_as_they_are_and_the_xml_is_deflated(every):
+    import zipfile
+
+    with zipfile.ZipFile(every[2]) as package:
+        methods = {info.filename.rsplit(".", 1)[-1]: info.compress_type for info in package.infolist()}
+    assert methods["png"] == zipfile.ZIP_STORED
+    assert methods["xml"] == methods["rels"] == zipfile.ZIP_DEFLATED
+
+
 def test_every_entry_of_the_package_is_dated_by_the_timestamp_not_by_the_clock(every):
     import struct
     import zipfile

@@ -326,6 +326,17 @@ def picture(shape_id: int, name: str, box: Position, description: str, image_rid
     return pic
 
 
+def placeholders(tree: etree._Element) -> list[tuple[etree._Element, etree._Element]]:
+    """The placeholder shapes on a slide or notes page (its ``p:spTree``), each with its ``p:ph``."""
+    return [(ph.getparent().getparent().getparent(), ph) for ph in tree.findall(f"*/*/{qn('p:nvPr')}/{qn('p:ph')}")]
+
+
+def text_body(shape: etree._Element) -> etree._Element:
+    """A placeholder's ``p:txBody``, added (for ``fill_text_body``) when the layout's copy has none."""
+    body = shape.find(qn("p:txBody"))
+    return body if body is not None else etree.SubElement(shape, qn("p:txBody"))
+
+
 def place(shape: etree._Element, box: Position) -> None:
     """Give a shape copied from its layout (a placeholder, whose ``p:spPr`` may be empty) its own box."""
     sp_pr = shape.find(qn("p:spPr"))
