@@ -33,11 +33,12 @@ def test_a_second_build_rebuilds_nothing(built_repo, capsys):
     assert before == {p: p.stat().st_mtime_ns for p in before}
 
 
-def test_a_build_with_nothing_to_do_loads_neither_writer_nor_the_document_model(built_repo):
+def test_a_build_with_nothing_to_do_loads_neither_writer_nor_the_document_model_nor_a_process(built_repo):
+    modules = ("weasyprint", "pptx", "decks.model", "markdown", "subprocess", "zipfile")
     code = (
         "import sys; from decks.cli import main\n"
         f"status = main(['-C', {str(built_repo)!r}, 'build', '-q', '-j', '1'])\n"
-        "print(status, sorted(m for m in ('weasyprint', 'pptx', 'decks.model', 'markdown') if m in sys.modules))"
+        f"print(status, sorted(m for m in {modules!r} if m in sys.modules))"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.split() == ["0", "[]"]

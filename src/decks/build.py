@@ -12,7 +12,6 @@ from __future__ import annotations
 import fcntl
 import json
 import os
-import subprocess
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -327,6 +326,8 @@ def _timestamp(source: Path, root: Path) -> int:
     """
     if os.environ.get("SOURCE_DATE_EPOCH", "").isdigit():
         return int(os.environ["SOURCE_DATE_EPOCH"])
+    import subprocess  # only here: a build with nothing to do never starts a process
+
     try:
         result = subprocess.run(
             ["git", "log", "-1", "--format=%ct", "--", str(source)],

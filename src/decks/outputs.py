@@ -20,7 +20,6 @@ import hashlib
 import io
 import os
 import time
-import zipfile
 from pathlib import Path
 from typing import Literal
 
@@ -117,6 +116,8 @@ def _pptx_with_stamp_slot(data: bytes) -> bytes:
 
     The deck writer already wrote it deterministically (fixed dates, fixed order) with its provenance.
     """
+    import zipfile  # here and below: a build with nothing to do never opens a deck
+
     buffer = io.BytesIO(data)
     with zipfile.ZipFile(buffer, "a") as archive:
         archive.comment = _STAMP + _ZEROS
@@ -124,6 +125,8 @@ def _pptx_with_stamp_slot(data: bytes) -> bytes:
 
 
 def _has_pptx_provenance(data: bytes) -> bool:
+    import zipfile
+
     try:
         core = zipfile.ZipFile(io.BytesIO(data)).read("docProps/core.xml")
     except (zipfile.BadZipFile, KeyError):
