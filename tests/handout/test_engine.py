@@ -82,14 +82,17 @@ def test_the_pages_are_compressed_and_pydyf_is_left_as_it_was(repo):
     assert pydyf.zlib is zlib
 
 
-def test_a_fixed_length_array_is_made_from_its_item_type_without_parsing_c(monkeypatch):
+def test_the_c_types_weasyprint_asks_for_are_built_without_parsing_c(monkeypatch):
     engine.load()
     from weasyprint.text.ffi import ffi
 
-    pointer = ffi.typeof("hb_codepoint_t *")  # the item's pointer type, parsed once
     monkeypatch.setattr(ffi._parser, "parse_type", lambda cdecl: (_ for _ in ()).throw(AssertionError(cdecl)))
     glyphs = ffi.new("hb_codepoint_t[3]", [7, 8, 9])
     assert list(glyphs) == [7, 8, 9]
     assert ffi.typeof(glyphs).length == 3
-    assert ffi.typeof(glyphs).item is pointer.item
-    assert ffi.sizeof(glyphs) == 3 * ffi.sizeof(pointer.item)
+    assert ffi.sizeof(glyphs) == 3 * ffi.sizeof("hb_codepoint_t")
+    rectangle = ffi.new("PangoRectangle *")
+    assert (rectangle.x, rectangle.width) == (0, 0)
+    assert ffi.typeof(rectangle).item is ffi.typeof("PangoRectangle")
+    assert ffi.string(ffi.new("char[]", b"text")) == b"text"
+    assert ffi.typeof("unsigned int *").item.cname == "unsigned int"

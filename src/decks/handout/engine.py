@@ -7,9 +7,11 @@ what is done about each; the PDF looks the same:
   vain before the one that loads (over a tenth of a second at every start);
 - drawing a formula, its SVG path reader took a quarter of the handout's time
   (``glyph_paths`` draws the outlines ``decks.equations`` writes);
-- subsetting each font, cffi parsed a C declaration for every glyph count
-  (``hb_codepoint_t[73]``) against all of WeasyPrint's typedefs, about 14 ms
-  each, a sixteenth of a handout: such arrays are made from their item type;
+- cffi parsed each C type WeasyPrint asks for (``PangoRectangle *``) against
+  all of WeasyPrint's typedefs, about 14 ms each, and a new one for every
+  glyph count of every font subset (``hb_codepoint_t[73]``): a twentieth of a
+  handout, paid again by each handout in a worker; such types are built from
+  their declaration instead;
 - writing the PDF, pydyf compressed at zlib's slowest level.
 """
 
@@ -26,43 +28,67 @@ from typing import Any
 
 # What ctypes tries on Linux after ldconfig's cache; each runs a program (gcc, ld).
 _PROBES = ("_findLib_gcc", "_findLib_ld")
-_ARRAY = re.compile(r"(\w+)\[(\d+)\]")  # a C array type of a named item type and a fixed length
+# A C type cffi can build without parsing: a name (``unsigned int`` too), a pointer to it, an array of it.
+_SIMPLE_TYPE = re.compile(r"([A-Za-z_]\w*(?: [A-Za-z_]\w*)*) ?(\*|\[(\d*)\])?")
 
 
 def load() -> None:
-    """Import WeasyPrint (once per process), its arrays made without parsing, glyph outlines drawn by ``glyph_paths``."""
+    """Import WeasyPrint (once per process), its C types built without parsing, glyph outlines drawn by ``glyph_paths``."""
     if "weasyprint" not in sys.modules:
         try:  # WeasyPrint prints its advice before raising: kept for the plain attempt below
             with _without_compiler_probes(), redirect_stdout(io.StringIO()):
                 import weasyprint  # noqa: F401
         except OSError:  # a library only the probes could find: load as WeasyPrint does on its own
             import weasyprint  # noqa: F401
-        _arrays_without_parsing(sys.modules["weasyprint.text.ffi"].ffi)
+        _types_without_parsing(sys.modules["weasyprint.text.ffi"].ffi)
     from decks.handout import glyph_paths
 
     glyph_paths.install()
 
 
-def _arrays_without_parsing(ffi: Any) -> None:
-    """``ffi`` resolves ``T[N]`` from ``T *``, which it parses once, instead of parsing each ``N`` anew.
+def _types_without_parsing(ffi: Any) -> None:
+    """``ffi`` builds a named type, a pointer to it or an array of it from its declaration, without parsing C.
 
-    A fixed-length array type is the item's pointer type and a length to cffi's
-    backend, as cffi itself builds it after parsing; any other declaration (or a
-    cffi without these internals) goes to cffi's own parser as before.
+    cffi parses a declaration such as ``PangoRectangle *`` or ``hb_codepoint_t[73]``
+    the first time it meets it, against all of WeasyPrint's typedefs; this builds
+    the same model of the type (``cffi.model``) from the typedef it names, as the
+    parser would, and asks cffi's backend for it as ``_typeof_locked`` does.
+    Anything else (or a cffi without these internals) goes to cffi's parser as before.
     """
     parse = getattr(ffi, "_typeof_locked", None)
-    if parse is None or not hasattr(ffi, "_backend") or not hasattr(ffi, "_parsed_types"):
+    if parse is None or not all(hasattr(ffi, name) for name in ("_parsed_types", "_get_cached_btype", "_parser")):
         return
 
     def typeof(cdecl: Any) -> Any:
-        found = _ARRAY.fullmatch(cdecl) if isinstance(cdecl, str) else None
-        if found is None or cdecl in ffi._parsed_types:
-            return parse(cdecl)
-        pointer, _ = parse(f"{found[1]} *")
-        ffi._parsed_types[cdecl] = ffi._backend.new_array_type(pointer, int(found[2])), False
-        return ffi._parsed_types[cdecl]
+        if cdecl not in ffi._parsed_types:
+            declared = _declared(ffi._parser, cdecl) if isinstance(cdecl, str) else None
+            if declared is not None:
+                ffi._parsed_types[cdecl] = ffi._get_cached_btype(declared), False
+        return parse(cdecl)
 
     ffi._typeof_locked = typeof
+
+
+def _declared(parser: Any, cdecl: str) -> Any:
+    """The cffi model of ``NAME``, ``NAME *``, ``NAME[]`` or ``NAME[N]`` for a typedef or primitive NAME; else None."""
+    from cffi import model
+
+    found = _SIMPLE_TYPE.fullmatch(cdecl)
+    if found is None:
+        return None
+    name, suffix, length = found.groups()
+    typedef = getattr(parser, "_declarations", {}).get(f"typedef {name}")
+    if typedef is not None:
+        item = typedef[0]
+    elif name in model.PrimitiveType.ALL_PRIMITIVE_TYPES:
+        item = model.PrimitiveType(name)
+    else:
+        return None
+    if suffix == "*":
+        return model.PointerType(item)
+    if suffix:
+        return model.ArrayType(item, int(length) if length else None)
+    return item
 
 
 @contextmanager
