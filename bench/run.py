@@ -36,6 +36,7 @@ BIN = Path(sys.executable).parent
 DECKS = [str(BIN / "decks")]
 RESULTS = REPO / "bench" / "results.md"
 LARGE = 100  # libraries this big are measured once: one cold build of each tool takes minutes
+QUICK_ROUNDS = 5  # a sub-second command is run this many times as often as the others
 
 
 FAILED: dict[str, int] = {}  # a command that failed (a peer choking on a paper) -> its exit status
@@ -116,15 +117,18 @@ def measure_one_paper(root: Path, name: str, runs: int) -> dict[str, float]:
     figures["single_paper"], rss = timed(force, root, runs)  # first: the peak is of our processes only
     figures["peak_rss_mib"] = rss / 1024
     html = root / "build" / "html" / f"{name}-handout.html"
-    cases = {
+    # Sub-second commands drift with this machine's noise as much as they differ: each pair is run
+    # back to back, QUICK_ROUNDS times as often as the rest, so their ratio is not one unlucky run's.
+    figures.update(interleaved({
         "deck_only": ([*force, "--only", "deck"], root),
         "bare_deck": ([sys.executable, "-c", BARE_DECK], root),
+    }, runs * QUICK_ROUNDS))
+    figures.update(interleaved({
         "handout_only": ([*force, "--only", "handout"], root),
         "weasyprint_alone": ([sys.executable, "-c", f"import weasyprint; weasyprint.HTML({str(html)!r}).write_pdf()"],
                              root),
         **peer_commands(root / "papers" / name, root / "peers"),
-    }
-    figures.update(interleaved(cases, runs))
+    }, runs))
     # The first build of a paper never seen: nothing in build/cache (Markdown, formulas, fonts, plans).
     figures["deck_nothing_cached"], _ = timed([*force, "--only", "deck"], root, runs,
                                               before=lambda: shutil.rmtree(root / "build", ignore_errors=True))

@@ -307,8 +307,6 @@ def _box(box: Box) -> oxml.Position:
     return oxml.emu(box.x), oxml.emu(box.y), oxml.emu(box.w), oxml.emu(box.h)
 
 
-
-
 def _rgb(colour: str) -> RGBColor:
     return RGBColor.from_string(colour)
 
