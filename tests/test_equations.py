@@ -565,3 +565,23 @@ def test_libreoffice_shows_the_picture_of_an_equation_in_the_theme_colour_not_it
     colours = pictures[0].convert("RGBA").getcolors(1 << 24)
     count, ink = max((count, colour) for count, colour in colours if colour[3] == 255)
     assert "%02X%02X%02X" % ink[:3] == text_colour.lstrip("#").upper()
+
+
+def test_typesetting_work_grows_with_nesting_not_exponentially(monkeypatch):
+    typeset("x", display=True, size_pt=10.5)  # ziamath loaded (quietly) and set up
+    from ziamath.nodes.mnode import Mnode
+
+    built = []
+    build = Mnode.__init__
+    monkeypatch.setattr(Mnode, "__init__", lambda node, *args, **options: (built.append(1), build(node, *args, **options)))
+
+    def nodes_for(depth: int) -> int:
+        built.clear()
+        tex = "x"
+        for _ in range(depth):
+            tex = rf"\frac{{1}}{{{tex} + y}}"
+        equations.clear_memory_cache()
+        assert typeset(tex, display=True, size_pt=10.5).svg
+        return len(built)
+
+    assert nodes_for(6) <= 3 * nodes_for(3)  # each row laid out once: twice per level above it made 2,527 vs 287

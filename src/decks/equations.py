@@ -19,10 +19,11 @@ import re
 import threading
 import unicodedata
 import warnings
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 from lxml import etree
 
@@ -110,6 +111,9 @@ def clear_memory_cache() -> None:
 
 # ---------------------------------------------------------------- ziamath, placed as TeX places
 
+_EMPTY_ROW = (9999.0, -9999.0)  # the lowest and highest point ziamath gives a row with nothing in it
+
+
 class _IntegralCorrections:
     """The font's italic corrections, kept for integral signs only.
 
@@ -152,9 +156,14 @@ def _configure_ziamath(ziamath: ModuleType) -> None:
     parent's style without ziamath deep-copying it first (``_field_values``).
     """
     from ziamath import operators, styles
+    from ziamath.nodes.mrow import Mrow
 
     ziamath.config.svg2 = False
     styles.asdict = _field_values
+    if not hasattr(Mrow._get_height_nostretch, "measures"):
+        stretchy = frozenset(name for (name, _), values in operators.operators.items()
+                             if values.get("stretchy", "false") != "false")
+        Mrow._get_height_nostretch = _measured_only_to_stretch(Mrow._get_height_nostretch, stretchy)
     font = ziamath.zmath.loadedfonts["default"]
     if isinstance(font.math.italicsCorrection, _IntegralCorrections):
         return
@@ -164,6 +173,37 @@ def _configure_ziamath(ziamath: ModuleType) -> None:
         glyphs |= {index, *font.math.listvariants(index).values()}
     font.math.italicsCorrection = _IntegralCorrections(font.math.italicsCorrection, frozenset(glyphs))
     font.math.kernInfo = None
+
+
+def _measured_only_to_stretch(measure: Callable[..., tuple[float, float]], stretchy: Collection[str]
+                              ) -> Callable[..., tuple[float, float]]:
+    """ziamath's measure of a row's height without its stretchy operators, skipped for rows that have none.
+
+    ziamath lays each row out twice: first a copy of it, to learn how tall a
+    fence like ``(`` or ``|`` in it must stretch, then the row itself. Rows nest,
+    so a symbol deep in a formula was laid out twice per level above it. Only an
+    operator that stretches (``stretchy`` names the characters its dictionary
+    lets stretch, in any position) or ``mfenced`` reads that height, so a row
+    with none below it is laid out once; it gets the height of an empty row,
+    which nothing reads. Every formula comes out the same.
+    """
+
+    def height(row: object, line: list[Any], **options: Any) -> tuple[float, float]:
+        if any(_may_stretch(element, stretchy) for child in line for element in child.iter()):
+            return measure(row, line, **options)
+        return _EMPTY_ROW
+
+    height.measures = measure  # type: ignore[attr-defined]
+    return height
+
+
+def _may_stretch(element: Any, stretchy: Collection[str]) -> bool:
+    """An element that may stretch to its row: a fence, or an operator (an ``mi`` ziamath reads as one too)."""
+    if element.tag == "mfenced":
+        return True
+    if element.tag not in ("mo", "mi"):
+        return False
+    return (element.text or "").strip() in stretchy or element.get("stretchy", "false") != "false"
 
 
 def _field_values(style: object) -> dict[str, object]:
