@@ -1,5 +1,6 @@
 """Building: incremental, atomic, deterministic, and careful with files decks did not write."""
 
+import os
 import signal
 import subprocess
 import sys
@@ -174,10 +175,31 @@ def test_python_dash_m_decks_shows_the_commands():
 def test_a_timestamp_from_source_date_epoch_is_used(repo, monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
     assert build(repo, "--only", "deck") == 0
+    assert deck_date(repo) == 1700000000
+
+
+def deck_date(repo: Path) -> float:
     from pptx import Presentation
 
-    created = Presentation(str(repo / DECK)).core_properties.created
-    assert created.replace(tzinfo=timezone.utc).timestamp() == 1700000000
+    return Presentation(str(repo / DECK)).core_properties.created.replace(tzinfo=timezone.utc).timestamp()
+
+
+def test_outputs_are_dated_by_their_sources_last_commit(repo, monkeypatch):
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    git = ["git", "-c", "user.name=Group", "-c", "user.email=group@example.org"]
+    subprocess.run([*git, "init", "-q"], cwd=repo, check=True)
+    subprocess.run([*git, "add", "."], cwd=repo, check=True)
+    subprocess.run([*git, "commit", "-q", "-m", "papers"], cwd=repo, check=True,
+                   env={**os.environ, "GIT_COMMITTER_DATE": "1700000000 +0000"})
+    assert build(repo, "--only", "deck") == 0
+    assert deck_date(repo) == 1700000000
+
+
+def test_outside_a_git_repository_outputs_carry_the_earliest_zip_date(repo, monkeypatch):
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    assert not any((folder / ".git").exists() for folder in (repo, *repo.parents))
+    assert build(repo, "--only", "deck") == 0
+    assert deck_date(repo) == 315532800  # 1980-01-01: the timestamp 0, as a zip entry can carry it
 
 
 def test_pdf_slides_writes_the_deck_as_a_pdf_with_one_page_per_slide_and_stable_bytes(built_repo):

@@ -326,6 +326,8 @@ def _timestamp(source: Path, root: Path) -> int:
     """
     if os.environ.get("SOURCE_DATE_EPOCH", "").isdigit():
         return int(os.environ["SOURCE_DATE_EPOCH"])
+    if "GIT_DIR" not in os.environ and not any((folder / ".git").exists() for folder in (root, *root.parents)):
+        return 0  # no repository git could find: no process to start
     import subprocess  # only here: a build with nothing to do never starts a process
 
     try:
