@@ -573,7 +573,12 @@ def test_typesetting_work_grows_with_nesting_not_exponentially(monkeypatch):
 
     built = []
     build = Mnode.__init__
-    monkeypatch.setattr(Mnode, "__init__", lambda node, *args, **options: (built.append(1), build(node, *args, **options)))
+
+    def counted(node: object, *args: object, **options: object) -> None:
+        built.append(node)
+        build(node, *args, **options)
+
+    monkeypatch.setattr(Mnode, "__init__", counted)
 
     def nodes_for(depth: int) -> int:
         built.clear()

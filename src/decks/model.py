@@ -1,9 +1,10 @@
 """The document model both writers read: metadata, blocks, inlines and slides.
 
 Immutable values only (msgspec Structs: ``Value``), in the words of a paper
-(heading, figure, notes), never of PowerPoint or HTML. The Markdown reader builds these values; the deck and the
-handout writers only read them. Every block carries the 1-based source line it
-starts on, so that any later diagnostic can say ``file:line``.
+(heading, figure, notes), never of PowerPoint or HTML. The Markdown reader
+builds these values; the deck and the handout writers only read them. Every
+block carries the 1-based source line it starts on, so that any later
+diagnostic can say ``file:line``.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ class Value(msgspec.Struct, frozen=True, tag_field="@", tag=True):
     ``msgspec.to_builtins`` and ``msgspec.convert``, each object naming its class
     under ``"@"``, so that a union (any block, any shape) reads back as what it was.
     """
+
 
 # ---------------------------------------------------------------- inlines
 

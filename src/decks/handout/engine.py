@@ -33,7 +33,7 @@ _SIMPLE_TYPE = re.compile(r"([A-Za-z_]\w*(?: [A-Za-z_]\w*)*) ?(\*|\[(\d*)\])?")
 
 
 def load() -> None:
-    """Import WeasyPrint (once per process), its C types built without parsing, glyph outlines drawn by ``glyph_paths``."""
+    """Import WeasyPrint (once per process): C types built without parsing, glyph outlines drawn by ``glyph_paths``."""
     if "weasyprint" not in sys.modules:
         try:  # WeasyPrint prints its advice before raising: kept for the plain attempt below
             with _without_compiler_probes(), redirect_stdout(io.StringIO()):

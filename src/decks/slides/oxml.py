@@ -211,7 +211,7 @@ def table(shape_id: int, name: str, x: int, y: int, widths: list[int], heights: 
 
 
 def table_cell(row: etree._Element) -> tuple[etree._Element, etree._Element]:
-    """A new cell at the end of ``row``: its ``a:txBody`` for ``fill_text_body``, its ``a:tcPr`` for ``cell_properties``."""
+    """A new cell at the end of ``row``: its ``a:txBody`` (``fill_text_body``) and ``a:tcPr`` (``cell_properties``)."""
     cell = etree.SubElement(row, qn("a:tc"))
     return etree.SubElement(cell, qn("a:txBody")), etree.SubElement(cell, qn("a:tcPr"))
 

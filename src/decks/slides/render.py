@@ -119,7 +119,8 @@ class _SlideWriter:
             tree.append(self._shape(slide.part, shape))
         if plan.notes:
             notes = self._notes_page(slide)
-            body = next(shape for shape, ph in oxml.placeholders(notes._element.cSld.spTree) if ph.get("type") == "body")
+            tree = notes._element.cSld.spTree
+            body = next(shape for shape, ph in oxml.placeholders(tree) if ph.get("type") == "body")
             oxml.fill_text_body(oxml.text_body(body), plan.notes, _relater(notes), self.language,
                                 insets=_DEFAULT_NOTES_INSETS)
         return slide
