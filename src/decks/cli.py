@@ -28,7 +28,7 @@ def run() -> None:
     """The ``decks`` command: ``main``, then exit without the interpreter taking apart what it built.
 
     The garbage collector runs less often than Python's default: a short command
-    allocates mostly what it keeps (modules, dataclasses, a deck's XML), and
+    allocates mostly what it keeps (modules, model values, a deck's XML), and
     collecting it over and over cost a deck a twentieth of its time. A handout
     leaves some hundred thousand objects for the collector, which it would walk
     through at exit for a quarter of a second; frozen, they are left to the
