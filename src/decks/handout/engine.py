@@ -33,14 +33,17 @@ _SIMPLE_TYPE = re.compile(r"([A-Za-z_]\w*(?: [A-Za-z_]\w*)*) ?(\*|\[(\d*)\])?")
 
 
 def load() -> None:
-    """Import WeasyPrint (once per process): C types built without parsing, glyph outlines drawn by ``glyph_paths``."""
+    """Import WeasyPrint (once per process); have its C types built without parsing, glyph outlines drawn fast.
+
+    Also when something else imported WeasyPrint first, as a test may.
+    """
     if "weasyprint" not in sys.modules:
         try:  # WeasyPrint prints its advice before raising: kept for the plain attempt below
             with _without_compiler_probes(), redirect_stdout(io.StringIO()):
                 import weasyprint  # noqa: F401
         except OSError:  # a library only the probes could find: load as WeasyPrint does on its own
             import weasyprint  # noqa: F401
-        _types_without_parsing(sys.modules["weasyprint.text.ffi"].ffi)
+    _types_without_parsing(sys.modules["weasyprint.text.ffi"].ffi)
     from decks.handout import glyph_paths
 
     glyph_paths.install()
@@ -56,8 +59,9 @@ def _types_without_parsing(ffi: Any) -> None:
     Anything else (or a cffi without these internals) goes to cffi's parser as before.
     """
     parse = getattr(ffi, "_typeof_locked", None)
-    if parse is None or not all(hasattr(ffi, name) for name in ("_parsed_types", "_get_cached_btype", "_parser")):
-        return
+    internals = all(hasattr(ffi, name) for name in ("_parsed_types", "_get_cached_btype", "_parser"))
+    if parse is None or not internals or hasattr(parse, "parses"):
+        return  # a cffi without these internals, or installed already
 
     def typeof(cdecl: Any) -> Any:
         if cdecl not in ffi._parsed_types:
@@ -66,6 +70,7 @@ def _types_without_parsing(ffi: Any) -> None:
                 ffi._parsed_types[cdecl] = ffi._get_cached_btype(declared), False
         return parse(cdecl)
 
+    typeof.parses = parse  # type: ignore[attr-defined]
     ffi._typeof_locked = typeof
 
 
