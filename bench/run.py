@@ -35,7 +35,7 @@ REPO = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 DECKS = [str(BIN / "decks")]
 RESULTS = REPO / "bench" / "results.md"
-LARGE = 100  # libraries this big are measured once: one cold build of each tool takes minutes
+LARGE = 100  # libraries this big are built cold once per tool: each such build takes minutes
 QUICK_ROUNDS = 5  # a sub-second command is run this many times as often as the others
 
 
@@ -87,12 +87,14 @@ def clean_outputs(root: Path) -> None:
 
 
 def measure_library(copies: int, runs: int, jobs: int, sources: list[Path]) -> dict[str, float]:
+    """A library's builds; a large one's cold builds (ours and pandoc's, minutes each) are run once."""
     figures: dict[str, float] = {}
+    cold_runs = runs if copies < LARGE else 1
     with tempfile.TemporaryDirectory(prefix="decks-bench-") as folder:
         root = Path(folder)
         names = make_library(root, copies, sources)
         build = [*DECKS, "build", "-q", "-j", str(jobs)]
-        figures["cold"], _ = timed(build, root, runs, before=lambda: clean_outputs(root))
+        figures["cold"], _ = timed(build, root, cold_runs, before=lambda: clean_outputs(root))
         figures["noop"], _ = timed(build, root, runs)
         notes = root / "papers" / names[0] / "notes.md"
         overview = root / "papers" / names[0] / "overview.md"
@@ -104,7 +106,7 @@ def measure_library(copies: int, runs: int, jobs: int, sources: list[Path]) -> d
         figures["edit_one"], _ = timed(build, root, runs, before=edit_one)
         figures["per_paper"] = figures["cold"] / len(names)
         if copies > 1 and shutil.which("pandoc"):
-            figures["pandoc_library"], _ = timed(pandoc_library(root, names, jobs), root, runs)
+            figures["pandoc_library"], _ = timed(pandoc_library(root, names, jobs), root, cold_runs)
         if copies == 1:
             figures.update(measure_one_paper(root, names[0], runs))
     return figures
@@ -216,8 +218,8 @@ def report(floors: dict[str, float], libraries: dict[int, dict[str, float]], job
         "# Benchmark results",
         "",
         f"Machine: {platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}, "
-        f"{platform.platform()}; medians of whole processes ({LARGE}-paper libraries: one run); {jobs} jobs. "
-        "Written by `make bench`.",
+        f"{platform.platform()}; medians of whole processes ({LARGE}-paper libraries: one cold build each); "
+        f"{jobs} jobs. Written by `make bench`.",
         "",
         f"Versions: {versions()}.",
         "",
@@ -284,7 +286,7 @@ def main() -> None:
     libraries = {}
     for copies in sorted(set(args.sizes) | {1}):
         print(f"measuring a library of {copies} ...", flush=True)
-        libraries[copies] = measure_library(copies, args.runs if copies < LARGE else 1, args.jobs, sources)
+        libraries[copies] = measure_library(copies, args.runs, args.jobs, sources)
     RESULTS.write_text(report(floors, libraries, args.jobs, sources) + _history(), encoding="utf-8")
     print(RESULTS.read_text())
 
