@@ -203,11 +203,7 @@ def table(shape_id: int, name: str, x: int, y: int, widths: list[int], heights: 
     grid = etree.SubElement(tbl, qn("a:tblGrid"))
     for width in widths:
         etree.SubElement(grid, qn("a:gridCol")).set("w", str(width))
-    rows = []
-    for height in heights:
-        rows.append(etree.SubElement(tbl, qn("a:tr")))
-        rows[-1].set("h", str(height))
-    return frame, rows
+    return frame, [etree.SubElement(tbl, qn("a:tr"), h=str(height)) for height in heights]
 
 
 def table_cell(row: etree._Element) -> tuple[etree._Element, etree._Element]:
