@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import logging
 import random
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pypdf
@@ -18,6 +21,7 @@ from handout_helpers import (
     para,
     prose,
     rich_document,
+    text,
 )
 
 from decks.model import (
@@ -218,6 +222,60 @@ def test_links_stay_clickable(rich):
     }
     assert "https://arxiv.org/abs/1706.03762" in uris
     assert "https://jalammar.github.io/illustrated-transformer/" in uris
+
+
+# ------------------------------------------------------------------ links within the handout
+
+PARTS = [f"Part {number}" for number in range(1, 7)]
+
+
+def cross_referenced() -> Document:
+    """Six sections of about a page each: every one links back to the one before; the first also links ahead."""
+    blocks: list = []
+    for number, title in enumerate(PARTS, start=1):
+        links = [Link(f"#part-{number - 1}", text(f"back to Part {number - 1}")), ". "] if number > 1 else []
+        if number == 1:
+            links += [Link("#part-6", text("ahead to Part 6")), ". "]
+        blocks += [heading(2, title), para("This section links ", *links, LOREM), *prose(4)]
+    return document(*blocks)
+
+
+@contextmanager
+def page_layouts() -> Iterator[list[int]]:
+    """The numbers of the pages WeasyPrint lays out while the block runs, once per layout, from its progress log."""
+    laid_out: list[int] = []
+
+    class Recorder(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            found = re.fullmatch(r"Step 5 - Creating layout - Page (\d+)", record.getMessage())
+            if found:
+                laid_out.append(int(found[1]))
+
+    progress = logging.getLogger("weasyprint.progress")
+    recorder, level = Recorder(), progress.level
+    progress.addHandler(recorder)
+    progress.setLevel(logging.INFO)
+    try:
+        yield laid_out
+    finally:
+        progress.removeHandler(recorder)
+        progress.setLevel(level)
+
+
+def test_an_internal_link_prints_the_page_of_the_heading_it_leads_to_whether_before_or_after_it(repo):
+    texts = page_texts(build(repo, cross_referenced()).pdf)
+    printed = re.findall(r"(?:back|ahead) to (Part \d) \(p\. (\d+)\)", re.sub(r"\s+", " ", " ".join(texts)))
+    assert sorted(title for title, _ in printed) == PARTS
+    for title, number in printed:
+        assert title in texts[int(number) - 1].splitlines(), title  # the heading itself, a line of its own
+
+
+def test_only_pages_holding_a_link_to_a_later_page_are_laid_out_twice(repo):
+    with page_layouts() as laid_out:
+        built = build(repo, cross_referenced())
+    texts = page_texts(built.pdf)
+    pointing_ahead = {page_of(texts, "Contents"), page_of(texts, "ahead to Part 6")}
+    assert sorted(laid_out) == sorted([*range(1, len(texts) + 1), *pointing_ahead])
 
 
 # ------------------------------------------------------------------ pages and sameness

@@ -1,6 +1,6 @@
 """WeasyPrint made ready for handouts: loaded without ctypes' compiler probes, set to draw glyphs quickly.
 
-Four costs of WeasyPrint itself that a handout of the group's notes paid, and
+Five costs of WeasyPrint itself that a handout of the group's notes paid, and
 what is done about each; the PDF looks the same:
 
 - loading it, ctypes ran gcc and ld for every library name WeasyPrint tries in
@@ -12,6 +12,9 @@ what is done about each; the PDF looks the same:
   glyph count of every font subset (``hb_codepoint_t[73]``): a twentieth of a
   handout, paid again by each handout in a worker; such types are built from
   their declaration instead;
+- laying out, every page holding a link's page number was laid out two or
+  three times (``page_references`` keeps those numbers with one more layout
+  of the pages whose links point forward);
 - writing the PDF, pydyf compressed at zlib's slowest level.
 """
 
@@ -44,9 +47,10 @@ def load() -> None:
         except OSError:  # a library only the probes could find: load as WeasyPrint does on its own
             import weasyprint  # noqa: F401
     _types_without_parsing(sys.modules["weasyprint.text.ffi"].ffi)
-    from decks.handout import glyph_paths
+    from decks.handout import glyph_paths, page_references
 
     glyph_paths.install()
+    page_references.install()
 
 
 def _types_without_parsing(ffi: Any) -> None:
