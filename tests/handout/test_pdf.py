@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import random
 import re
@@ -276,6 +277,41 @@ def test_only_pages_holding_a_link_to_a_later_page_are_laid_out_twice(repo):
     texts = page_texts(built.pdf)
     pointing_ahead = {page_of(texts, "Contents"), page_of(texts, "ahead to Part 6")}
     assert sorted(laid_out) == sorted([*range(1, len(texts) + 1), *pointing_ahead])
+
+
+def test_a_handout_built_again_starts_from_its_last_page_numbers_and_comes_out_the_same(repo):
+    from decks import diskcache
+
+    first_pdf = build(repo, cross_referenced(), name="first").pdf.read_bytes()  # nothing kept: nothing remembered
+    diskcache.keep_in(repo / "build" / "cache")
+    try:
+        build(repo, cross_referenced(), name="second")  # remembers its headings' pages in build/cache
+        with page_layouts() as laid_out:
+            again = build(repo, cross_referenced(), name="third")
+    finally:
+        diskcache.keep_in(None)
+    assert sorted(laid_out) == list(range(1, len(page_texts(again.pdf)) + 1))  # every page once
+    assert again.pdf.read_bytes() == first_pdf
+
+
+def test_remembered_pages_that_are_all_wrong_cost_layouts_not_a_different_pdf(repo):
+    from decks import diskcache
+
+    expected = build(repo, cross_referenced(), name="expected").pdf.read_bytes()
+    cache = repo / "build" / "cache"
+    diskcache.keep_in(cache)
+    try:
+        build(repo, cross_referenced(), name="remembering")
+        entries = list((cache / "pages").rglob("*.json"))
+        for entry in entries:  # every heading remembered on a page it is not on
+            entry.write_text(json.dumps({anchor: [page + 1] for anchor, [page] in json.loads(entry.read_text()).items()}))
+        with page_layouts() as laid_out:
+            misled = build(repo, cross_referenced(), name="misled")
+    finally:
+        diskcache.keep_in(None)
+    assert len(entries) == 1
+    assert misled.pdf.read_bytes() == expected
+    assert len(laid_out) > len(page_texts(misled.pdf))
 
 
 # ------------------------------------------------------------------ pages and sameness

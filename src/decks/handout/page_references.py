@@ -26,11 +26,19 @@ link costs nothing), and asks for a new layout only when a number changed.
 It does so only for content with one ``target-*()`` and no ``counter()`` of
 its own, which is what the handout's theme writes; any other content is left
 to WeasyPrint as it was.
+
+A handout built again after an edit mostly has its headings where they were:
+``remembering`` hands a layout the pages of the last one, which forward links
+print from the start, so only the pages whose numbers moved are laid out again.
+A remembered page is only a first guess: the PDF is the same without it.
 """
 
 from __future__ import annotations
 
 import copy
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 import weasyprint.document
@@ -38,11 +46,23 @@ from weasyprint.css.targets import TargetCollector, anchor_name_from_token
 from weasyprint.urls import get_url_tuple
 
 _OWN_COUNTERS = ("counter()", "counters()")
+# anchor -> its page counter at the last layout of the handout being laid out; see ``remembering``
+_REMEMBERED: ContextVar[dict[str, list[int]] | None] = ContextVar("remembered_pages", default=None)
 
 
 def install() -> None:
     """WeasyPrint keeps its cross-references with ``PageReferenceCollector`` from now on in this process."""
     weasyprint.document.TargetCollector = PageReferenceCollector
+
+
+@contextmanager
+def remembering(pages: dict[str, list[int]]) -> Iterator[dict[str, list[int]]]:
+    """Layouts in the block start from ``pages`` (anchor -> page counter) and leave their own pages in it."""
+    token = _REMEMBERED.set(pages)
+    try:
+        yield pages
+    finally:
+        _REMEMBERED.reset(token)
 
 
 class PageReferenceCollector(TargetCollector):
@@ -54,6 +74,8 @@ class PageReferenceCollector(TargetCollector):
         self.references_to: dict[str, list[Any]] = {}
         # anchor -> the counters any reference wants of it; known once collecting ends
         self._wanted: dict[str, set[str]] | None = None
+        remembered = _REMEMBERED.get()
+        self.remembered: dict[str, list[int]] = {} if remembered is None else remembered
 
     def collect_missing_counters(
         self, parent_box: Any, css_token: str, parse_again_function: Any, missing_counters: list[str],
@@ -74,6 +96,17 @@ class PageReferenceCollector(TargetCollector):
         if not known:
             self.references_to.setdefault(anchor, []).append(self.counter_lookup_items[parent_box, css_token])
 
+    def check_pending_targets(self) -> None:
+        """After the last formatting pass: references print the remembered page of their heading, if there is one."""
+        super().check_pending_targets()
+        for anchor, lookups in self.references_to.items():
+            target, page = self.target_lookup_items.get(anchor), self.remembered.get(anchor)
+            if page is None or target is None or target.state != "up-to-date":
+                continue
+            target.cached_page_counter_values = {"page": list(page)}
+            for lookup in lookups:
+                lookup.parse_again(lookup.cached_page_counter_values)
+
     def cache_target_page_counters(
         self, anchor_name: str, page_counter_values: dict[str, list[int]], page_maker_index: int, page_maker: Any,
     ) -> None:
@@ -84,10 +117,14 @@ class PageReferenceCollector(TargetCollector):
             # Slip 3: what every reference prints stays as it is; WeasyPrint then only notes the page.
             target.cached_page_counter_values = copy.deepcopy(page_counter_values)
         super().cache_target_page_counters(anchor_name, page_counter_values, page_maker_index, page_maker)
-        for lookup in self.references_to.get(anchor_name, ()) if known else ():
+        if not known:
+            return
+        for lookup in self.references_to.get(anchor_name, ()):
             if lookup.pending:  # not laid out yet: give it its number now rather than lay its page out twice
                 lookup.parse_again(lookup.cached_page_counter_values)
                 lookup.pending = False
+        if anchor_name in self.references_to and "page" in page_counter_values:
+            self.remembered[anchor_name] = list(page_counter_values["page"])
 
     def _unchanged(self, anchor_name: str, page_counter_values: dict[str, list[int]]) -> bool:
         """Whether every counter a reference wants of ``anchor_name`` has the value it had at its last layout."""

@@ -13,6 +13,7 @@ hash it, a twentieth of the handout's time).
 from __future__ import annotations
 
 import gc
+import json
 import logging
 import os
 import re
@@ -79,14 +80,15 @@ def _write_handout(
         )
 
     inline: frozenset[int] = frozenset()
-    for _ in range(_LAYOUT_ATTEMPTS):
-        layout = lay_out(inline)
-        called, printed = footnote_numbers(layout.pages)
-        if called <= printed:
-            break
-        inline |= called - printed
-    else:
-        layout = lay_out(inline | called)
+    with _remembered_pages(document.source, css_path):
+        for _ in range(_LAYOUT_ATTEMPTS):
+            layout = lay_out(inline)
+            called, printed = footnote_numbers(layout.pages)
+            if called <= printed:
+                break
+            inline |= called - printed
+        else:
+            layout = lay_out(inline | called)
     html_out.write_text(layout.html, encoding="utf-8")
     with _weasyprint_log() as records, _source_date_epoch(timestamp), engine.default_compression():
         layout.pages.write_pdf(out, **_RENDER_OPTIONS)
@@ -180,6 +182,26 @@ def _logged(records: list[logging.LogRecord], source: str, refused: list[str]) -
 def _shown_path(path: Path, repo_root: Path) -> str:
     resolved, root = path.resolve(), repo_root.resolve()
     return resolved.relative_to(root).as_posix() if resolved.is_relative_to(root) else str(path)
+
+
+@contextmanager
+def _remembered_pages(source: str, css_path: Path) -> Iterator[None]:
+    """Layouts in the block start from the pages its links' headings had at the last build (kept in build/cache).
+
+    Only a first guess (see ``page_references``): a stale or missing entry costs
+    layouts, never a different PDF.
+    """
+    from decks import diskcache
+    from decks.handout import page_references
+
+    folder = diskcache.folder("pages")
+    entry = diskcache.entry_path(folder, diskcache.digest(source, css_path.as_posix())) if folder else None
+    stored = diskcache.read_json(entry) if entry else None
+    before = stored if isinstance(stored, dict) else {}
+    with page_references.remembering(dict(before)) as pages:
+        yield
+    if entry and pages != before:
+        diskcache.write_atomically(entry, json.dumps(pages, sort_keys=True).encode())
 
 
 @contextmanager
