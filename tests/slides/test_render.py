@@ -302,6 +302,23 @@ def test_each_notes_page_belongs_to_its_own_slide_and_to_the_notes_master(deck):
             assert page.part_related_by(RT.NOTES_MASTER) is deck.part.notes_master_part
 
 
+def test_each_slide_is_a_part_of_its_own_named_for_its_place_and_related_to_its_layout_alone(deck):
+    from pptx.opc.constants import RELATIONSHIP_TYPE as RT
+
+    slides = list(deck.slides)
+    assert len(slides) >= 5
+    assert [str(slide.part.partname) for slide in slides] == [
+        f"/ppt/slides/slide{number}.xml" for number in range(1, len(slides) + 1)
+    ]
+    ids = [slide.slide_id for slide in slides]
+    assert ids == sorted(set(ids))
+    for slide in slides:
+        layouts = [rel for rel in slide.part.rels.values() if rel.reltype == RT.SLIDE_LAYOUT]
+        assert len(layouts) == 1 and layouts[0].target_part is slide.slide_layout.part
+    titles = [slide.shapes.title.text for slide in slides if slide.shapes.title]
+    assert len(set(titles)) > len(titles) // 2 > 3  # copies of one layout's first slide, each written on alone
+
+
 def test_no_markdown_syntax_is_left_on_any_slide_or_in_the_notes(deck):
     texts = []
     for slide in deck.slides:
