@@ -1,6 +1,7 @@
 """Building: incremental, atomic, deterministic, and careful with files decks did not write."""
 
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -100,6 +101,21 @@ def test_one_broken_paper_does_not_stop_the_others(repo, capsys):
     assert "papers/broken/notes.md:1: is not UTF-8 (byte 0xE9); save the file as UTF-8" in err
     assert "Traceback" not in err
     assert ownership(repo / DECK) == "ours" and ownership(repo / HANDOUT) == "ours"
+
+
+def test_the_longest_handouts_start_first_then_the_decks_longest_first(repo, capsys):
+    import shutil
+
+    notes, overview = (repo / PAPER / "notes.md").read_text(), (repo / PAPER / "overview.md").read_text()
+    for name, notes_copies, overview_copies in (("alpha", 1, 2), ("beta", 6, 1), ("gamma", 3, 1)):
+        shutil.copytree(repo / PAPER, repo / "papers" / name)
+        (repo / "papers" / name / "notes.md").write_text("\n\n".join([notes] * notes_copies))
+        (repo / "papers" / name / "overview.md").write_text("\n\n".join([overview] * overview_copies))
+    assert build(repo, "-v", "alpha", "beta", "gamma") == 0  # one worker: built in the order started
+    built = re.findall(r"^\[\d/6\] built papers/\w+/docs/(\S+)", capsys.readouterr().err, flags=re.MULTILINE)
+    assert built == [
+        "beta-handout.pdf", "gamma-handout.pdf", "alpha-handout.pdf", "alpha.pptx", "beta.pptx", "gamma.pptx",
+    ]
 
 
 def test_a_missing_notes_file_fails_only_the_handout(repo, capsys):

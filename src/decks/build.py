@@ -186,12 +186,20 @@ def _missing_source(project: Project, task: Task) -> Outcome:
 
 
 def _longest_first(tasks: list[Task]) -> list[Task]:
-    """The tasks, the slowest kinds first: a worker then never starts a handout while the others run out of work.
+    """The tasks, the slowest first: a worker then never starts a long one while the others run out of work.
 
-    A handout takes several times as long as a deck; started last, it would run
-    on one core while the rest stand idle.
+    A handout takes several times as long as a deck, and a long source longer
+    than a short one: started last, it would run on one core while the rest
+    stand idle. So handouts go before decks, and within a kind the larger sources first.
     """
-    return sorted(tasks, key=lambda task: _WORK_ORDER[task.kind])
+    return sorted(tasks, key=lambda task: (_WORK_ORDER[task.kind], -_size(task.source)))
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
 
 
 def _run(tasks: list[Task], jobs: int) -> Iterator[Outcome]:
