@@ -119,17 +119,20 @@ def measure_one_paper(root: Path, name: str, runs: int) -> dict[str, float]:
     figures["single_paper"], rss = timed(force, root, runs)  # first: the peak is of our processes only
     figures["peak_rss_mib"] = rss / 1024
     html = root / "build" / "html" / f"{name}-handout.html"
-    # Sub-second commands drift with this machine's noise as much as they differ: each pair is run
-    # back to back, QUICK_ROUNDS times as often as the rest, so their ratio is not one unlucky run's.
+    peers = peer_commands(root / "papers" / name, root / "peers")
+    # Sub-second commands drift with this machine's noise as much as they differ: the deck, its floor
+    # and the peers' decks are run back to back, QUICK_ROUNDS times as often as the rest, so their
+    # ratios are not one unlucky run's; the handouts likewise among themselves.
     figures.update(interleaved({
         "deck_only": ([*force, "--only", "deck"], root),
         "bare_deck": ([sys.executable, "-c", BARE_DECK], root),
+        **{key: command for key, command in peers.items() if key.endswith("_deck")},
     }, runs * QUICK_ROUNDS))
     figures.update(interleaved({
         "handout_only": ([*force, "--only", "handout"], root),
         "weasyprint_alone": ([sys.executable, "-c", f"import weasyprint; weasyprint.HTML({str(html)!r}).write_pdf()"],
                              root),
-        **peer_commands(root / "papers" / name, root / "peers"),
+        **{key: command for key, command in peers.items() if key.endswith("_handout")},
     }, runs))
     # The first build of a paper never seen: nothing in build/cache (Markdown, formulas, fonts, plans).
     figures["deck_nothing_cached"], _ = timed([*force, "--only", "deck"], root, runs,
