@@ -76,7 +76,12 @@ def test_watch_rebuilds_on_save_and_stops_cleanly_on_ctrl_c(built_repo):
     overview.write_text(overview.read_text() + "\n## Added\n\n- a new slide\n")
     changed = process.stdout.readline()
     process.send_signal(signal.SIGINT)
-    rest = process.communicate(timeout=30)[0]
+    try:
+        rest = process.communicate(timeout=30)[0]
+    except subprocess.TimeoutExpired:  # never leave it running into the next test: say what it printed
+        process.kill()
+        raise AssertionError(f"still watching 30 s after Ctrl-C; it printed {changed!r}, then "
+                             f"{process.communicate()[0]!r}") from None
     assert "papers/tiny-paper/overview.md changed: rebuilt papers/tiny-paper/docs/tiny-paper.pptx" in changed
     assert "stopped watching" in rest and process.returncode == 0
 
