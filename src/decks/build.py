@@ -196,6 +196,7 @@ def _longest_first(tasks: list[Task]) -> list[Task]:
 
 
 def _size(path: Path) -> int:
+    """A source's size in bytes; 0 when it is missing (its task fails on its own)."""
     try:
         return path.stat().st_size
     except OSError:

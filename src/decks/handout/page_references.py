@@ -91,9 +91,9 @@ class PageReferenceCollector(TargetCollector):
         wanted = missing_target_counters.pop(None)
         missing_target_counters[anchor] = wanted
         own = [] if missing_counters is wanted else missing_counters
-        known = (parent_box, css_token) in self.counter_lookup_items  # met again when a pending target is parsed
+        seen = (parent_box, css_token) in self.counter_lookup_items  # met again when a pending target is parsed
         super().collect_missing_counters(parent_box, css_token, parse_again_function, own, missing_target_counters)
-        if not known:
+        if not seen:
             self.references_to.setdefault(anchor, []).append(self.counter_lookup_items[parent_box, css_token])
 
     def check_pending_targets(self) -> None:

@@ -24,6 +24,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from decks import diskcache
 from decks.errors import Diagnostic
 from decks.handout.html import render_document, stylesheet_path
 from decks.model import Document
@@ -191,8 +192,7 @@ def _remembered_pages(source: str, css_path: Path) -> Iterator[None]:
     Only a first guess (see ``page_references``): a stale or missing entry costs
     layouts, never a different PDF.
     """
-    from decks import diskcache
-    from decks.handout import page_references
+    from decks.handout import page_references  # imports WeasyPrint: loaded by then
 
     folder = diskcache.folder("pages")
     entry = diskcache.entry_path(folder, diskcache.digest(source, css_path.as_posix())) if folder else None

@@ -102,7 +102,7 @@ class _SlideWriter:
         self.layouts = layouts
         self.backgrounds = backgrounds  # False with a template: its master and layouts own the backgrounds
         self._blank_notes: etree._Element | None = None  # a notes page as the notes master makes it, still empty
-        self._blank_slides: dict[PackURI, etree._Element] = {}  # a layout's name -> a new slide of it, still empty
+        self._blank_slides: dict[PackURI, etree._Element] = {}  # a layout's part name -> a new slide of it, still empty
         self._names_taken = {str(part.partname) for part in presentation.part.package.iter_parts()}  # a template's too
         self._images: dict[bytes, ImagePart] = {}  # an image's bytes -> its part, shared by every slide showing it
         self._ids = itertools.count()  # shape ids on the slide being written
