@@ -351,6 +351,17 @@ def test_a_templates_background_and_logo_show_on_every_slide(group_deck):
     assert all(slide.follow_master_background for slide in deck.slides)
 
 
+def test_a_template_edited_after_a_build_is_the_one_the_next_build_uses(repo):
+    root = group_repo(repo)
+    assert build(root, "--theme", "group", "--only", "deck") == 0
+    template = root / "themes" / "group" / "template.pptx"
+    edited = Presentation(str(template))
+    edited.slide_master.background.fill.fore_color.rgb = RGBColor(0x10, 0x20, 0x30)  # same size, fonts, layouts
+    edited.save(str(template))
+    assert build(root, "--theme", "group", "--only", "deck") == 0
+    assert Presentation(str(root / DECK)).slide_master.background.fill.fore_color.rgb == RGBColor(0x10, 0x20, 0x30)
+
+
 def test_a_templates_fonts_set_the_titles_and_text_in_the_themes_colours(group_deck):
     deck, theme = group_deck
     content = deck.slides[1]

@@ -20,7 +20,7 @@ DECK = f"{PAPER}/docs/tiny-paper.pptx"
 REBUILD_DECK_AND_SAY_WHAT_WAS_LOADED = (
     "import json, sys; from decks.cli import main;"
     "code = main(['-C', sys.argv[1], 'build', '-q', '-j', '1', '--force', '--only', 'deck']);"
-    "planner = ('decks.slides.plan', 'decks.equations', 'fontTools');"
+    "planner = ('decks.slides.plan', 'decks.equations', 'fontTools', 'pptx');"
     "print(json.dumps([code, sorted(m for m in planner if m in sys.modules)]))"
 )
 
@@ -35,7 +35,7 @@ def picture_size(root: Path) -> tuple[int, int]:
     return picture.width, picture.height
 
 
-def test_a_deck_rebuilt_from_its_kept_plan_is_the_same_and_never_loads_the_planner(built_repo):
+def test_a_deck_rebuilt_from_its_kept_plan_is_the_same_and_never_loads_the_planner_or_python_pptx(built_repo):
     before = (built_repo / DECK).read_bytes()
     run = subprocess.run([sys.executable, "-c", REBUILD_DECK_AND_SAY_WHAT_WAS_LOADED, str(built_repo)],
                          capture_output=True, text=True, check=True)
@@ -65,6 +65,21 @@ def test_a_damaged_plan_or_picture_in_the_cache_is_planned_again(built_repo):
         entry.write_text("{not json", encoding="utf-8")
     assert rebuild_deck(built_repo) == 0
     assert (built_repo / DECK).read_bytes() == before
+
+
+def test_a_damaged_or_missing_skeleton_in_the_cache_is_made_again_and_gives_the_same_deck(built_repo):
+    before = (built_repo / DECK).read_bytes()
+    kept = built_repo / "build" / "cache" / "skeletons"
+    entries = list(kept.glob("??/*.json"))
+    assert len(entries) == 1
+    entries[0].write_text('{"_": "skeleton", "parts": "not parts"}', encoding="utf-8")
+    assert rebuild_deck(built_repo) == 0
+    assert (built_repo / DECK).read_bytes() == before
+    assert "not parts" not in entries[0].read_text(encoding="utf-8")
+    shutil.rmtree(kept)
+    assert rebuild_deck(built_repo) == 0
+    assert (built_repo / DECK).read_bytes() == before
+    assert list(kept.glob("??/*.json"))
 
 
 def test_a_plan_is_trusted_only_while_the_font_files_it_was_measured_with_are_unchanged(tmp_path):

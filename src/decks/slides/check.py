@@ -44,6 +44,6 @@ def check_deck(document: Document, theme: Theme, *, repo_root: Path) -> list[Dia
 
     Planned with the slide size and fonts of the theme's template.pptx, if it has one, as ``write_deck`` plans.
     """
-    from decks.slides.render import with_template  # render imports this module
+    from decks.slides.template import with_template
 
     return plan_document(document, with_template(theme, repo_root), repo_root=repo_root)[2]

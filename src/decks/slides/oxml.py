@@ -2,7 +2,7 @@
 fields, run formatting (highlight, baseline), table cell borders, and equations as PowerPoint
 stores them.
 
-python-pptx makes the package, the slides, their notes and relationships; the
+``decks.slides.render`` makes the slides, their notes and relationships; the
 shapes on a slide are built here as lxml elements, the XML python-pptx's own
 shape methods would write. Its way, a proxy object, an XPath search for the next
 free id and a template parsed per shape, was half of a deck's rendering time.
@@ -164,6 +164,15 @@ def solid_fill(value: str) -> etree._Element:
     fill = etree.Element(qn("a:solidFill"))
     _colour(fill, value)
     return fill
+
+
+def background(colour: str) -> etree._Element:
+    """A slide's own background of one colour (``p:bg``), first in its ``p:cSld``."""
+    bg = etree.Element(qn("p:bg"))
+    properties = etree.SubElement(bg, qn("p:bgPr"))
+    properties.append(solid_fill(colour))
+    etree.SubElement(properties, qn("a:effectLst"))
+    return bg
 
 
 def line(tag: str, colour: str, width: float, *, dashed: bool = False) -> etree._Element:
