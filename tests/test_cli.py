@@ -6,6 +6,8 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from decks.cli import main
 
 
@@ -84,6 +86,18 @@ def test_watch_rebuilds_on_save_and_stops_cleanly_on_ctrl_c(built_repo):
                              f"{process.communicate()[0]!r}") from None
     assert "papers/tiny-paper/overview.md changed: rebuilt papers/tiny-paper/docs/tiny-paper.pptx" in changed
     assert "stopped watching" in rest and process.returncode == 0
+
+
+def test_in_a_watch_the_first_ctrl_c_asks_it_to_stop_and_the_second_interrupts():
+    from decks.watching import _stopped_by_ctrl_c
+
+    before = signal.getsignal(signal.SIGINT)
+    with _stopped_by_ctrl_c() as stop:
+        signal.raise_signal(signal.SIGINT)
+        assert stop.is_set()
+        with pytest.raises(KeyboardInterrupt):
+            signal.raise_signal(signal.SIGINT)
+    assert signal.getsignal(signal.SIGINT) is before
 
 
 def test_the_first_line_counts_outputs_to_build_up_to_date_and_without_a_source(built_repo, capsys):

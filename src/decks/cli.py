@@ -202,8 +202,9 @@ def _watch(project, args: argparse.Namespace) -> int:
     print("watching papers/ and themes/; Ctrl-C to stop", flush=True)
     try:
         watch(project, args.papers, options, reporter, report)
-    except KeyboardInterrupt:
-        print("stopped watching", flush=True)
+    except KeyboardInterrupt:  # a second Ctrl-C, in the middle of a round
+        pass
+    print("stopped watching", flush=True)
     return EXIT_OK
 
 

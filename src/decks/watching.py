@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import signal
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from decks.build import Options, Outcome, Reporter, build
@@ -18,19 +21,45 @@ def watch(
 ) -> None:
     """Build once, then again after every change to sources or themes (never to outputs).
 
-    ``on_round`` gets each round's outcomes and the changed paths. Returns when
-    interrupted (KeyboardInterrupt is the caller's to catch) or when ``stop`` is set
-    by watchfiles' own signal handling.
+    ``on_round`` gets each round's outcomes and the changed paths. Returns after
+    the first Ctrl-C, once the round under way (if any) is done; a second Ctrl-C
+    raises KeyboardInterrupt at once (the caller's to catch).
     """
     from watchfiles import watch as watch_files
 
-    on_round(build(project, names, options, reporter), [])
     folders = [project.themes_dir] + [paper.folder for paper in project.select(names)]
     if not names:
         folders.append(project.papers_dir)  # new papers appear here
-    for changes in watch_files(*[f for f in folders if f.is_dir()], watch_filter=_is_source(project)):
-        changed = sorted({project.relative(Path(path)) for _, path in changes})
-        on_round(build(project, names, options, reporter), changed)
+    with _stopped_by_ctrl_c() as stop:
+        on_round(build(project, names, options, reporter), [])
+        for changes in watch_files(*[f for f in folders if f.is_dir()], watch_filter=_is_source(project),
+                                   stop_event=stop):
+            changed = sorted({project.relative(Path(path)) for _, path in changes})
+            on_round(build(project, names, options, reporter), changed)
+
+
+@contextmanager
+def _stopped_by_ctrl_c() -> Iterator[threading.Event]:
+    """An event the first Ctrl-C sets (watchfiles stops waiting when it is set); the second interrupts.
+
+    An interrupt raised in the middle of a build could land where Python only
+    reports it (a finaliser) and the watch would go on; an event cannot be lost.
+    """
+    stop = threading.Event()
+    if threading.current_thread() is not threading.main_thread():  # only the main thread receives signals
+        yield stop
+        return
+
+    def on_ctrl_c(_signal: int, _frame: object) -> None:
+        if stop.is_set():
+            raise KeyboardInterrupt
+        stop.set()
+
+    previous = signal.signal(signal.SIGINT, on_ctrl_c)
+    try:
+        yield stop
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def _is_source(project: Project) -> Callable[[object, str], bool]:
