@@ -9,6 +9,8 @@ from __future__ import annotations
 import base64
 import io
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -360,6 +362,18 @@ def test_a_template_edited_after_a_build_is_the_one_the_next_build_uses(repo):
     edited.save(str(template))
     assert build(root, "--theme", "group", "--only", "deck") == 0
     assert Presentation(str(root / DECK)).slide_master.background.fill.fore_color.rgb == RGBColor(0x10, 0x20, 0x30)
+
+
+def test_a_kept_deck_with_a_template_is_rebuilt_the_same_without_loading_python_pptx(repo):
+    root = group_repo(repo)
+    assert build(root, "--theme", "group", "--only", "deck") == 0
+    before = (root / DECK).read_bytes()
+    rebuild = ("import sys; from decks.cli import main; "
+               "code = main(['-C', sys.argv[1], 'build', '-q', '--force', '--theme', 'group', '--only', 'deck']); "
+               "print(code, 'pptx' in sys.modules)")
+    run = subprocess.run([sys.executable, "-c", rebuild, str(root)], capture_output=True, text=True, check=True)
+    assert run.stdout.split() == ["0", "False"]
+    assert (root / DECK).read_bytes() == before
 
 
 def test_a_templates_fonts_set_the_titles_and_text_in_the_themes_colours(group_deck):

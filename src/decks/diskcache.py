@@ -69,6 +69,21 @@ def file_state(path: str | Path) -> list[int]:
     return [stat.st_size, stat.st_mtime_ns]
 
 
+def font_folders() -> list[list[object]]:
+    """fontconfig's cache folders and when each last changed: part of the key of anything measured in fonts.
+
+    Installing or removing a font changes them.
+    """
+    user_cache = os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache")
+    folders = []
+    for folder in ("/var/cache/fontconfig", os.path.join(user_cache, "fontconfig")):
+        try:
+            folders.append([folder, os.stat(folder).st_mtime_ns])
+        except OSError:
+            continue
+    return folders
+
+
 @functools.cache
 def _installed() -> dict[str, str]:
     """The version of every distribution on ``sys.path``, by normalised name, the first found winning.

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import os
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -47,7 +46,7 @@ def planned(document: Document, theme: Theme, *, repo_root: Path, allow_remote: 
         return _plan_now(document, theme, repo_root, allow_remote)
     pictures = _pictures(document, repo_root)
     try:
-        key = diskcache.digest(msgspec.to_builtins(document), theme.values, pictures, _font_folders(), _code())
+        key = diskcache.digest(msgspec.to_builtins(document), theme.values, pictures, diskcache.font_folders(), _code())
     except (TypeError, ValueError):  # a theme value JSON cannot write (a TOML date): nothing to key it by
         return _plan_now(document, theme, repo_root, allow_remote)
     fresh: list[tuple[DeckPlan, Blobs, list[Diagnostic]]] = []  # what compute planned: never planned twice
@@ -139,17 +138,6 @@ def _picture_state(src: str, base: Path, repo_root: Path) -> str:
     except OSError as error:  # unreadable, or a folder: the planner says why
         return f"unreadable: {error.strerror}"
 
-
-def _font_folders() -> list[list[object]]:
-    """fontconfig's cache folders and when each last changed: installing a font changes them."""
-    user_cache = os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache")
-    folders = []
-    for folder in ("/var/cache/fontconfig", os.path.join(user_cache, "fontconfig")):
-        try:
-            folders.append([folder, os.stat(folder).st_mtime_ns])
-        except OSError:
-            continue
-    return folders
 
 
 @functools.cache

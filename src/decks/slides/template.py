@@ -11,7 +11,8 @@ writes a deck into a copy of it), with what python-pptx would add to it: a new
 empty slide of each layout the theme uses, an empty notes page, and the notes
 master it makes for the first one. It depends only on the template, the theme's
 values, the slide size and fonts, and python-pptx, so it is kept in
-``build/cache/skeletons`` and a kept deck is rendered without importing python-pptx.
+``build/cache/skeletons``, with the values a template sets, and a kept deck is
+rendered without importing python-pptx.
 """
 
 from __future__ import annotations
@@ -63,9 +64,15 @@ def with_template(theme: Theme, repo_root: Path) -> Theme:
     """The theme as its template.pptx (if any) changes it: the template's slide size and heading and body fonts.
 
     The template's fonts must be installed (or their metric twins), since slide text is measured in them.
+    Kept in the cache while the template and the installed fonts are unchanged.
     """
     template = theme.find(TEMPLATE)
-    return theme if template is None else theme.with_values(_template_values(template, repo_root))
+    if template is None:
+        return theme
+    key = [_hash(template), diskcache.font_folders(), _code()]
+    values = diskcache.cached_json(diskcache.folder("skeletons"), "template values", key,
+                                   lambda: _template_values(template, repo_root))
+    return theme.with_values(values)
 
 
 def skeleton(theme: Theme, plan: DeckPlan) -> Skeleton:
