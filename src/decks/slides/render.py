@@ -55,6 +55,7 @@ _DC = "http://purl.org/dc/elements/1.1/"  # the namespaces of the core propertie
 _CP = "http://schemas.openxmlformats.org/package/2006/metadata/core-properties"
 _DCTERMS = "http://purl.org/dc/terms/"
 
+
 def write_deck(document: Document, theme: Theme, out: Path, *, repo_root: Path, timestamp: int,
                allow_remote: bool = False) -> list[Diagnostic]:
     """Write ``document`` as a deck to ``out``; return what had to be worked around.

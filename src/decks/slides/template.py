@@ -106,7 +106,12 @@ def _code() -> str:
 
 
 def _made(theme: Theme, plan: DeckPlan, template: Path | None) -> Skeleton:
-    """The skeleton as python-pptx makes it: the template's parts, then one probe slide per layout, with notes."""
+    """The skeleton as python-pptx makes it.
+
+    The template's parts are taken once it is ready for slides; then a probe
+    slide of each layout the theme uses, and a notes page on the first, show
+    what python-pptx adds for them (the notes master too, when the template has none).
+    """
     from pptx import Presentation
     from pptx.opc.constants import RELATIONSHIP_TYPE as RT
     from pptx.opc.spec import default_content_types, image_content_types
@@ -119,25 +124,24 @@ def _made(theme: Theme, plan: DeckPlan, template: Path | None) -> Skeleton:
     _set_fixed_properties(presentation)
     layouts = _layouts(presentation, theme, template)
     package = presentation.part.package
+    package_rels = _relationships(package._rels)
     parts = [_stored(part) for part in package.iter_parts()]
     blank_slides: dict[str, bytes] = {}
     for layout in layouts.values():
         name = str(layout.part.partname)
         if name not in blank_slides:
-            blank_slides[name] = _xml(presentation.slides.add_slide(layout)._element)
-    probe = presentation.slides[0].part
-    names = {part.name for part in parts} | {str(slide.part.partname) for slide in presentation.slides}
-    notes = probe.notes_slide.part
-    master = presentation.part.part_related_by(RT.NOTES_MASTER)
+            blank_slides[name] = etree.tostring(presentation.slides.add_slide(layout)._element)
+    notes = presentation.slides[0].part.notes_slide.part
+    taken = {part.name for part in parts} | {str(slide.part.partname) for slide in presentation.slides}
     return Skeleton(
-        package=_relationships(package._rels),
+        package=package_rels,
         parts=parts,
         layouts={kind: str(layout.part.partname) for kind, layout in layouts.items()},
         blank_slides=blank_slides,
-        blank_notes=_xml(notes._element),
-        notes_master=str(master.partname),
+        blank_notes=etree.tostring(notes._element),
+        notes_master=str(presentation.part.part_related_by(RT.NOTES_MASTER).partname),
         notes_master_parts=[_stored(part) for part in package.iter_parts()
-                            if str(part.partname) not in names and part is not notes],
+                            if str(part.partname) not in taken and part is not notes],
         defaults=[tuple(pair) for pair in default_content_types],
         image_types=dict(image_content_types),
     )
@@ -151,10 +155,6 @@ def _relationships(rels: Any) -> list[tuple[str, str, str, bool]]:
     """A part's (or the package's) relationships in the order made, which is the order parts are written."""
     return [(rid, rel.reltype, rel.target_ref if rel.is_external else str(rel.target_part.partname), rel.is_external)
             for rid, rel in rels.items()]
-
-
-def _xml(element: etree._Element) -> bytes:
-    return etree.tostring(element)
 
 
 def _template_values(template: Path, repo_root: Path) -> dict[str, dict[str, object]]:
