@@ -21,6 +21,7 @@ from lxml import etree
 
 from decks.errors import Diagnostic
 from decks.model import Document
+from decks.outputs import PROVENANCE
 from decks.slides import oxml, template
 from decks.slides.package import ZIP_EPOCH, Part, Relationship, write
 from decks.slides.plan_cache import Blobs, planned
@@ -238,6 +239,7 @@ def _set_properties(package: Part, plan: DeckPlan, timestamp: int) -> None:
     values = {(_DC, "title"): plan.title, (_DC, "creator"): plan.authors, (_DC, "subject"): plan.subject,
               (_CP, "keywords"): plan.keywords, (_DC, "language"): plan.language,
               (_DC, "description"): "", (_CP, "category"): "",  # empty, not absent: parsing lost the difference
+              (_DC, "identifier"): PROVENANCE,
               (_DCTERMS, "created"): moment, (_DCTERMS, "modified"): moment}
     for (namespace, name), value in values.items():
         part.element.find(f"{{{namespace}}}{name}").text = _property(value)

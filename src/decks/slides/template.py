@@ -102,7 +102,7 @@ def _hash(template: Path | None) -> str | None:
 
 
 def _code() -> str:
-    return diskcache.fingerprint(("python-pptx", "lxml"), [Path(__file__)])
+    return diskcache.fingerprint(("python-pptx", "lxml"), [Path(__file__), Path(oxml.__file__)])
 
 
 def _made(theme: Theme, plan: DeckPlan, template: Path | None) -> Skeleton:
@@ -284,12 +284,10 @@ def _set_fixed_properties(presentation: Presentation) -> None:
     """The core properties every deck has, and a value for each one a deck sets (``render`` writes its own in)."""
     from datetime import datetime
 
-    from decks.outputs import PROVENANCE
-
     properties = presentation.core_properties
     for name in ("title", "author", "subject", "keywords", "language", "comments", "category"):
         setattr(properties, name, "-")
     properties.last_modified_by = "decks"
-    properties.identifier = PROVENANCE
+    properties.identifier = "-"  # elements are added in the order set: this one after lastModifiedBy
     properties.revision = 1
     properties.created = properties.modified = datetime(1980, 1, 1)
