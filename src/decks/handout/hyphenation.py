@@ -1,0 +1,78 @@
+"""Hyphenation patterns kept parsed in ``build/cache/hyphenation``.
+
+WeasyPrint hyphenates through pyphen, which parses a language's ``hyph_*.dic``
+(about 10,000 patterns for English) the first time a process hyphenates: 0.13
+to 0.17 s, paid by every handout process, a twelfth of a short handout. The
+patterns parsed once are kept as JSON under the file's path, size and
+modification time and pyphen's version, and handed to pyphen through its own
+cache of parsed files (``pyphen.hdcache``); the patterns, so the hyphens, are
+the ones pyphen parses. A file with non-standard hyphenation (``ff=f``
+alternatives, none in the languages' usual dictionaries) is not kept.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from decks import diskcache
+
+
+def install() -> None:
+    """Have pyphen take parsed patterns from the cache (once per process; WeasyPrint loaded)."""
+    import pyphen
+
+    if not isinstance(pyphen.hdcache, _KeptDictionaries):
+        pyphen.hdcache = _KeptDictionaries(pyphen.hdcache)
+
+
+class _KeptDictionaries(dict):
+    """pyphen's parsed dictionaries by path: asked whether it has one, it looks in the cache; given one, keeps it."""
+
+    def __contains__(self, path: object) -> bool:
+        if super().__contains__(path):
+            return True
+        kept = _read(path) if isinstance(path, Path) else None
+        if kept is not None:
+            super().__setitem__(path, kept)
+        return kept is not None
+
+    def __setitem__(self, path: Any, dictionary: Any) -> None:
+        super().__setitem__(path, dictionary)
+        if isinstance(path, Path):
+            _write(path, dictionary)
+
+
+def _entry(path: Path) -> Path | None:
+    import pyphen
+
+    folder = diskcache.folder("hyphenation")
+    state = diskcache.file_state(path)
+    if folder is None or not state:
+        return None
+    return diskcache.entry_path(folder, diskcache.digest(str(path), state, pyphen.__version__))
+
+
+def _read(path: Path) -> Any:
+    """The parsed dictionary kept for ``path``, as pyphen's own; None when there is none or it is damaged."""
+    import pyphen
+
+    entry = _entry(path)
+    stored = diskcache.read_json(entry) if entry else None
+    try:
+        patterns = {key: (start, tuple(values)) for key, (start, values) in stored["patterns"].items()}
+        dictionary = pyphen.HyphDict.__new__(pyphen.HyphDict)  # its fields, without parsing the file
+        dictionary.patterns, dictionary.cache, dictionary.maxlen = patterns, {}, int(stored["maxlen"])
+    except (TypeError, KeyError, ValueError, AttributeError):
+        return None
+    return dictionary
+
+
+def _write(path: Path, dictionary: Any) -> None:
+    entry = _entry(path)
+    patterns = getattr(dictionary, "patterns", None)
+    if entry is None or not isinstance(patterns, dict):
+        return
+    if any(type(value) is not int for _, values in patterns.values() for value in values):
+        return  # non-standard hyphenation: its values carry data JSON cannot keep
+    diskcache.write_json(entry, {"patterns": patterns, "maxlen": dictionary.maxlen})
