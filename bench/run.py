@@ -153,10 +153,11 @@ def pandoc_library(root: Path, names: list[str], jobs: int) -> list[str]:
     """pandoc doing the same work as a cold build: every paper's deck and handout, ``jobs`` at a time."""
     out = root / "pandoc-out"
     out.mkdir(exist_ok=True)
-    one_paper = (
-        f'cd "papers/$1" && pandoc overview.md -o "{out}/$1.pptx" && pandoc notes.md -s --mathml -o "{out}/$1.html" && '
+    one_paper = (  # a deck pandoc cannot make (a web image) does not stop its handout, as ours does not
+        f'cd "papers/$1" || exit 1; pandoc overview.md -o "{out}/$1.pptx"; deck=$?; '
+        f'pandoc notes.md -s --mathml -o "{out}/$1.html" && '
         f'{sys.executable} -c "import weasyprint, sys; weasyprint.HTML(sys.argv[1]).write_pdf(sys.argv[2])" '
-        f'"{out}/$1.html" "{out}/$1.pdf"'
+        f'"{out}/$1.html" "{out}/$1.pdf"; handout=$?; exit $(( deck || handout ))'
     )
     papers = " ".join(names)
     return ["bash", "-c", f"printf '%s\\n' {papers} | xargs -P {jobs} -I{{}} bash -c '{one_paper}' _ {{}}"]
