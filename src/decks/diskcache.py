@@ -1,7 +1,8 @@
 """Entries in ``build/cache``: results kept under a hash of everything they depend on.
 
-Typeset formulas, read Markdown documents, font coverage and fetched web files all
-live there, each kind in a folder of its own. An entry is one file named by the SHA-256 of its
+Typeset formulas, read Markdown documents, font coverage, fetched web files, deck plans,
+template skeletons, hyphenation patterns and handouts' page numbers all live there, each kind
+in a folder of its own. An entry is one file named by the SHA-256 of its
 key, written through a temporary file renamed into place, so a reader never
 sees half an entry, and trusted only when it parses. A cache costs time when it
 cannot be read or written, never a build: those errors are ignored.
@@ -24,7 +25,7 @@ def keep_in(root: Path | None) -> None:
     """Keep results under ``root`` (the build's ``build/cache``), each kind in its folder; None keeps nothing.
 
     Set by the build for the process, and read by the modules whose results are
-    kept (formulas, fonts, web files, deck plans) when they need their folder:
+    kept (formulas, fonts, web files, deck plans, ...) when they need their folder:
     setting it imports none of them.
     """
     global _root

@@ -58,8 +58,8 @@ def _stopped_by_ctrl_c() -> Iterator[threading.Event]:
     previous = signal.signal(signal.SIGINT, on_ctrl_c)
     try:
         yield stop
-    finally:
-        signal.signal(signal.SIGINT, previous)
+    finally:  # None: a handler set outside Python, which cannot be put back; the default is the nearest
+        signal.signal(signal.SIGINT, signal.SIG_DFL if previous is None else previous)
 
 
 def _is_source(project: Project) -> Callable[[object, str], bool]:

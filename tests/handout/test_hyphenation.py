@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import pyphen
+import pytest
 
 from decks import diskcache
 from decks.handout.hyphenation import _KeptDictionaries
@@ -29,12 +30,14 @@ def test_kept_patterns_are_the_ones_pyphen_parses_and_hyphenate_alike(tmp_path, 
     assert [kept[path].positions(word) for word in WORDS] == [parsed.positions(word) for word in WORDS]
 
 
-def test_a_damaged_entry_is_not_used_and_is_kept_whole_again_once_parsed(tmp_path, monkeypatch):
+@pytest.mark.parametrize("damage", ['{"patterns": {"ab": "not a pattern"}, "maxlen": 2}',
+                                    '{"patterns": {"hy": [0, ["x"]]}, "maxlen": 2}', '{"patterns": {}}', "{not json"])
+def test_a_damaged_entry_is_not_used_and_is_kept_whole_again_once_parsed(tmp_path, monkeypatch, damage):
     monkeypatch.setattr(diskcache, "_root", tmp_path)
     path = pyphen.LANGUAGES["en_US"]
     _KeptDictionaries()[path] = pyphen.HyphDict(path)
     [entry] = (tmp_path / "hyphenation").glob("??/*.json")
-    entry.write_text('{"patterns": {"ab": "not a pattern"}, "maxlen": 2}', encoding="utf-8")
+    entry.write_text(damage, encoding="utf-8")
     assert path not in _KeptDictionaries()
     _KeptDictionaries()[path] = pyphen.HyphDict(path)
     assert path in _KeptDictionaries()

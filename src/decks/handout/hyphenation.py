@@ -17,6 +17,8 @@ from typing import Any
 
 from decks import diskcache
 
+_FIELDS = ["cache", "maxlen", "patterns"]  # what pyphen's HyphDict holds; one holding more is not kept
+
 
 def install() -> None:
     """Have pyphen take parsed patterns from the cache (once per process; WeasyPrint loaded)."""
@@ -43,6 +45,10 @@ class _KeptDictionaries(dict):
             _write(path, dictionary)
 
 
+def _code() -> str:
+    return diskcache.fingerprint(("pyphen",), [Path(__file__)])
+
+
 def _entry(path: Path) -> Path | None:
     import pyphen
 
@@ -50,7 +56,7 @@ def _entry(path: Path) -> Path | None:
     state = diskcache.file_state(path)
     if folder is None or not state:
         return None
-    return diskcache.entry_path(folder, diskcache.digest(str(path), state, pyphen.__version__))
+    return diskcache.entry_path(folder, diskcache.digest(str(path), state, pyphen.__version__, _code()))
 
 
 def _read(path: Path) -> Any:
@@ -61,17 +67,21 @@ def _read(path: Path) -> Any:
     stored = diskcache.read_json(entry) if entry else None
     try:
         patterns = {key: (start, tuple(values)) for key, (start, values) in stored["patterns"].items()}
-        dictionary = pyphen.HyphDict.__new__(pyphen.HyphDict)  # its fields, without parsing the file
-        dictionary.patterns, dictionary.cache, dictionary.maxlen = patterns, {}, int(stored["maxlen"])
+        whole = type(stored["maxlen"]) is int and all(
+            type(start) is int and all(type(value) is int for value in values) for start, values in patterns.values())
     except (TypeError, KeyError, ValueError, AttributeError):
         return None
+    if not whole:  # valid JSON, not patterns: hyphenating with it would fail in the middle of a layout
+        return None
+    dictionary = pyphen.HyphDict.__new__(pyphen.HyphDict)  # its fields, without parsing the file
+    dictionary.patterns, dictionary.cache, dictionary.maxlen = patterns, {}, stored["maxlen"]
     return dictionary
 
 
 def _write(path: Path, dictionary: Any) -> None:
     entry = _entry(path)
     patterns = getattr(dictionary, "patterns", None)
-    if entry is None or not isinstance(patterns, dict):
+    if entry is None or not isinstance(patterns, dict) or sorted(vars(dictionary)) != _FIELDS:
         return
     if any(type(value) is not int for _, values in patterns.values() for value in values):
         return  # non-standard hyphenation: its values carry data JSON cannot keep

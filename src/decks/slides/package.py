@@ -98,7 +98,7 @@ def write(package: Part, defaults: frozenset[tuple[str, str]], timestamp: int) -
     already (deflating them again took a sixth of a kept deck's rendering and
     saved 2% of its size).
     """
-    moment = datetime.fromtimestamp(max(timestamp, ZIP_EPOCH), UTC).timetuple()[:6]
+    date_time = moment(timestamp).timetuple()[:6]
     members = parts(package)
     entries = [("/[Content_Types].xml", _content_types(members, defaults)), (_rels_name("/"), _rels_xml(package))]
     for part in members:
@@ -108,11 +108,16 @@ def write(package: Part, defaults: frozenset[tuple[str, str]], timestamp: int) -
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
         for name, data in entries:
-            entry = zipfile.ZipInfo(name[1:], date_time=moment)
+            entry = zipfile.ZipInfo(name[1:], date_time=date_time)
             entry.compress_type = zipfile.ZIP_STORED if _extension(name) in _COMPRESSED else zipfile.ZIP_DEFLATED
             entry.external_attr = 0o600 << 16  # as zipfile gives an entry written without its own ZipInfo
             archive.writestr(entry, data)
     return buffer.getvalue()
+
+
+def moment(timestamp: int) -> datetime:
+    """``timestamp`` as a UTC date a zip entry can carry (none before 1980)."""
+    return datetime.fromtimestamp(max(timestamp, ZIP_EPOCH), UTC)
 
 
 def _content_types(members: list[Part], defaults: frozenset[tuple[str, str]]) -> bytes:

@@ -39,7 +39,7 @@ def planned(document: Document, theme: Theme, *, repo_root: Path, allow_remote: 
 
     From the cache when it holds them, else planned now and kept there (while
     ``diskcache.keep_in`` has set a folder). ``theme`` is the theme as its
-    template changes it (``render.with_template``).
+    template changes it (``template.with_template``).
     """
     cache = diskcache.folder("plans")
     if cache is None or allow_remote:
@@ -137,7 +137,6 @@ def _picture_state(src: str, base: Path, repo_root: Path) -> str:
         return "missing"
     except OSError as error:  # unreadable, or a folder: the planner says why
         return f"unreadable: {error.strerror}"
-
 
 
 @functools.cache

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import copy
 import itertools
-from datetime import UTC, datetime
 from pathlib import Path
 
 from lxml import etree
@@ -23,12 +22,11 @@ from decks.errors import Diagnostic
 from decks.model import Document
 from decks.outputs import PROVENANCE
 from decks.slides import oxml, template
-from decks.slides.package import ZIP_EPOCH, Part, Relationship, write
+from decks.slides.package import Part, Relationship, moment, write
 from decks.slides.plan_cache import Blobs, planned
 from decks.slides.shapes import (
     Box,
     DeckPlan,
-    Equation,
     Group,
     Insets,
     Picture,
@@ -131,9 +129,10 @@ class _SlideWriter:
         if self._notes_master is None:
             self._notes_master = self._parts.get(self.skeleton.notes_master)
             if self._notes_master is None:
-                _, added = _unpacked([], self.skeleton.notes_master_parts, self._parts)
-                self._notes_master = added[self.skeleton.notes_master]
-                self.presentation.relate(self._notes_master, _NOTES_MASTER)
+                _, self._parts = _unpacked([], self.skeleton.notes_master_parts, self._parts)
+                self._names_taken.update(self._parts)
+                self._notes_master = self._parts[self.skeleton.notes_master]
+                self.presentation.add_relationship(self._notes_master, _NOTES_MASTER)
         part = Part(self._free_name("/ppt/notesSlides/notesSlide{}.xml"), _NOTES_TYPE,
                     element=copy.deepcopy(self._blank_notes))
         part.add_relationship(self._notes_master, _NOTES_MASTER)
@@ -235,12 +234,14 @@ def _set_properties(package: Part, plan: DeckPlan, timestamp: int) -> None:
     """Core properties from the paper, dated ``timestamp``; the skeleton holds the ones every deck has."""
     part = package.related(_CORE)
     part.element = etree.fromstring(part.data)
-    moment = datetime.fromtimestamp(max(timestamp, ZIP_EPOCH), UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    dated = moment(timestamp).strftime("%Y-%m-%dT%H:%M:%SZ")
     values = {(_DC, "title"): plan.title, (_DC, "creator"): plan.authors, (_DC, "subject"): plan.subject,
               (_CP, "keywords"): plan.keywords, (_DC, "language"): plan.language,
-              (_DC, "description"): "", (_CP, "category"): "",  # empty, not absent: parsing lost the difference
+              # "" as python-pptx set them, so <dc:description></dc:description>; the skeleton's copy, parsed
+              # again, has no text at all and would be written <dc:description/>
+              (_DC, "description"): "", (_CP, "category"): "",
               (_DC, "identifier"): PROVENANCE,
-              (_DCTERMS, "created"): moment, (_DCTERMS, "modified"): moment}
+              (_DCTERMS, "created"): dated, (_DCTERMS, "modified"): dated}
     for (namespace, name), value in values.items():
         part.element.find(f"{{{namespace}}}{name}").text = _property(value)
 

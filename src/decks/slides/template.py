@@ -18,6 +18,7 @@ rendered without importing python-pptx.
 from __future__ import annotations
 
 import hashlib
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -36,7 +37,7 @@ if TYPE_CHECKING:
     from pptx.slide import SlideLayout
 
 TEMPLATE = "template.pptx"
-KINDS = ("title", "section", "content")  # the slide kinds a deck has, each on the layout the theme names
+SLIDE_KINDS = ("title", "section", "content")  # the slide kinds a deck has, each on the layout the theme names
 
 
 class StoredPart(msgspec.Struct, frozen=True):
@@ -90,7 +91,11 @@ def skeleton(theme: Theme, plan: DeckPlan) -> Skeleton:
         return msgspec.to_builtins(made[-1])
 
     def trusted(stored: dict[str, Any]) -> bool:  # an entry that is not a skeleton raises: it is made and kept again
-        made.append(msgspec.convert(stored, Skeleton))
+        kept = msgspec.convert(stored, Skeleton)
+        names = {part.name for part in (*kept.parts, *kept.notes_master_parts)}
+        if not names >= {*kept.layouts.values(), *kept.blank_slides, kept.notes_master}:
+            return False
+        made.append(kept)
         return True
 
     diskcache.cached_json(cache, "skeleton", key, compute, trust=trusted)
@@ -102,7 +107,8 @@ def _hash(template: Path | None) -> str | None:
 
 
 def _code() -> str:
-    return diskcache.fingerprint(("python-pptx", "lxml"), [Path(__file__), Path(oxml.__file__)])
+    """decks' own code (the theme's colours, EMU rounding, ...) and the libraries a skeleton is made with."""
+    return diskcache.fingerprint(("python-pptx", "lxml"), sorted(Path(__file__).parents[1].rglob("*.py")))
 
 
 def _made(theme: Theme, plan: DeckPlan, template: Path | None) -> Skeleton:
@@ -230,7 +236,7 @@ def _layouts(presentation: Presentation, theme: Theme, template: Path | None) ->
         for layout in master.slide_layouts:
             found.setdefault(layout.name.casefold(), layout)
     layouts: dict[str, SlideLayout] = {}
-    for kind in KINDS:
+    for kind in SLIDE_KINDS:
         name = str(theme.section("template")[f"{kind}_layout"])
         if name.casefold() not in found:
             available = ", ".join(sorted({layout.name for layout in found.values()}))
@@ -282,12 +288,10 @@ def _set_theme(presentation: Presentation, theme: Theme, plan: DeckPlan) -> None
 
 def _set_fixed_properties(presentation: Presentation) -> None:
     """The core properties every deck has, and a value for each one a deck sets (``render`` writes its own in)."""
-    from datetime import datetime
-
     properties = presentation.core_properties
     for name in ("title", "author", "subject", "keywords", "language", "comments", "category"):
         setattr(properties, name, "-")
     properties.last_modified_by = "decks"
     properties.identifier = "-"  # elements are added in the order set: this one after lastModifiedBy
     properties.revision = 1
-    properties.created = properties.modified = datetime(1980, 1, 1)
+    properties.created = properties.modified = datetime(1980, 1, 1)  # any date: render writes the deck's
