@@ -11,6 +11,7 @@ import io
 import re
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -374,6 +375,23 @@ def test_a_kept_deck_with_a_template_is_rebuilt_the_same_without_loading_python_
     run = subprocess.run([sys.executable, "-c", rebuild, str(root)], capture_output=True, text=True, check=True)
     assert run.stdout.split() == ["0", "False"]
     assert (root / DECK).read_bytes() == before
+
+
+def test_notes_pages_use_a_templates_own_notes_master_and_a_kept_skeleton_gives_the_same_deck(repo):
+    root = group_repo(repo)
+    template = root / "themes" / "group" / "template.pptx"
+    with_notes = Presentation(str(template))
+    with_notes.slides[0].notes_slide.notes_text_frame.text = "The template's own notes"  # makes its notes master
+    with_notes.save(str(template))
+    assert build(root, "--theme", "group", "--only", "deck") == 0
+    first = (root / DECK).read_bytes()
+    with zipfile.ZipFile(root / DECK) as package:
+        masters = [name for name in package.namelist() if re.fullmatch(r"ppt/notesMasters/notesMaster\d+\.xml", name)]
+    assert len(masters) == 1
+    deck = Presentation(str(root / DECK))
+    assert [slide.notes_slide.notes_text_frame.text for slide in deck.slides if slide.has_notes_slide] == ["Say hello."]
+    assert build(root, "--theme", "group", "--only", "deck", "--force") == 0  # from the kept skeleton
+    assert (root / DECK).read_bytes() == first
 
 
 def test_a_templates_fonts_set_the_titles_and_text_in_the_themes_colours(group_deck):
