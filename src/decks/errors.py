@@ -8,12 +8,19 @@ stops) or returns Diagnostics next to its result (the build carries on). Only
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Literal
 
 
 def location(path: str, line: int = 0) -> str:
     """``path:line`` as compilers print it, or just ``path`` when the line is unknown."""
     return f"{path}:{line}" if line else path
+
+
+def shown_path(path: Path, repo_root: Path) -> str:
+    """A file as messages name it: relative to the repository when it is inside (symlinks resolved), else whole."""
+    resolved, root = path.resolve(), repo_root.resolve()
+    return resolved.relative_to(root).as_posix() if resolved.is_relative_to(root) else str(path)
 
 
 @dataclass(frozen=True)

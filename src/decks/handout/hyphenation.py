@@ -12,6 +12,7 @@ alternatives, none in the languages' usual dictionaries) is not kept.
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 from typing import Any
 
@@ -45,6 +46,7 @@ class _KeptDictionaries(dict):
             _write(path, dictionary)
 
 
+@functools.cache
 def _code() -> str:
     return diskcache.fingerprint(("pyphen",), [Path(__file__)])
 

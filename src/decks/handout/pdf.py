@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from decks import diskcache
-from decks.errors import Diagnostic
+from decks.errors import Diagnostic, shown_path
 from decks.handout.html import render_document, stylesheet_path
 from decks.model import Document
 from decks.resources import images
@@ -154,7 +154,7 @@ def _parsed(css_path: Path, text: str, _chain: tuple[str, ...], repo_root: Path)
 
     from decks.handout.fetch import RepositoryFetcher
 
-    shown = _shown_path(css_path, repo_root)
+    shown = shown_path(css_path, repo_root)
     fetcher = RepositoryFetcher(repo_root, shown, allow_remote=False)
     fonts = _fonts()
     with _weasyprint_log() as records:
@@ -179,10 +179,6 @@ def _logged(records: list[logging.LogRecord], source: str, refused: list[str]) -
     )
     return [Diagnostic(source, 0, f"WeasyPrint: {message}") for message in messages]
 
-
-def _shown_path(path: Path, repo_root: Path) -> str:
-    resolved, root = path.resolve(), repo_root.resolve()
-    return resolved.relative_to(root).as_posix() if resolved.is_relative_to(root) else str(path)
 
 
 @contextmanager

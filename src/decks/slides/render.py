@@ -86,7 +86,9 @@ class _SlideWriter:
         self.blobs = blobs
         self.language = language
         self.backgrounds = backgrounds  # False with a template: its master and layouts own the backgrounds
-        self.package, self._parts = _unpacked(skeleton.package, skeleton.parts)
+        self._parts = _unpacked(skeleton.parts, {})  # every part by name
+        self.package = Part("/", "")  # the package's own relationships, to the presentation and its properties
+        _relate_as_stored(self.package, skeleton.package, self._parts)
         self.presentation = self.package.related(_OFFICE_DOCUMENT)
         self.presentation.element = etree.fromstring(self.presentation.data)
         self._slide_ids = self.presentation.element.find(oxml.qn("p:sldIdLst"))
@@ -117,11 +119,12 @@ class _SlideWriter:
     def _new_slide(self, layout: Part) -> Part:
         """A new, empty slide of ``layout``, last in the deck, named and related as python-pptx would."""
         number = len(self._slide_ids) + 1
-        part = Part(f"/ppt/slides/slide{number}.xml", _SLIDE_TYPE, element=copy.deepcopy(self._blank_slides[layout.name]))
+        blank = self._blank_slides[layout.name]
+        part = Part(f"/ppt/slides/slide{number}.xml", _SLIDE_TYPE, element=copy.deepcopy(blank))
         part.add_relationship(layout, _LAYOUT)
         slide_id = max((int(old.get("id")) for old in self._slide_ids), default=255) + 1
         etree.SubElement(self._slide_ids, oxml.qn("p:sldId"),
-                         {"id": str(slide_id), oxml.qn("r:id"): self.presentation.relate(part, _SLIDE)})
+                         {"id": str(slide_id), oxml.qn("r:id"): self.presentation.add_relationship(part, _SLIDE)})
         return part
 
     def _notes_page(self, slide: Part) -> Part:
@@ -129,7 +132,7 @@ class _SlideWriter:
         if self._notes_master is None:
             self._notes_master = self._parts.get(self.skeleton.notes_master)
             if self._notes_master is None:
-                _, self._parts = _unpacked([], self.skeleton.notes_master_parts, self._parts)
+                self._parts = _unpacked(self.skeleton.notes_master_parts, self._parts)
                 self._names_taken.update(self._parts)
                 self._notes_master = self._parts[self.skeleton.notes_master]
                 self.presentation.add_relationship(self._notes_master, _NOTES_MASTER)
@@ -251,16 +254,14 @@ def _property(text: str) -> str:
     return text if len(text) <= _PROPERTY_LIMIT else text[: _PROPERTY_LIMIT - 1] + "…"
 
 
-def _unpacked(relationships: list[tuple[str, str, str, bool]], stored: list[template.StoredPart],
-              known: dict[str, Part] | None = None) -> tuple[Part, dict[str, Part]]:
-    """Parts made from ``stored`` ones, related to each other and to ``known`` ones, and the package relating to them.
+def _unpacked(stored: list[template.StoredPart], known: dict[str, Part]) -> dict[str, Part]:
+    """Parts made from ``stored`` ones, related to each other and to ``known`` ones: all of them by name."""
+    by_name = {**known, **{part.name: Part(part.name, part.content_type, data=part.data) for part in stored}}
+    for part in stored:
+        _relate_as_stored(by_name[part.name], part.rels, by_name)
+    return by_name
 
-    Returns the package (the part named "/", with ``relationships``) and every part by name, ``known`` included.
-    """
-    by_name = dict(known or {})
-    by_name.update((part.name, Part(part.name, part.content_type, data=part.data)) for part in stored)
-    package = Part("/", "")
-    for owner, rels in ((package, relationships), *((by_name[part.name], part.rels) for part in stored)):
-        for rid, reltype, target, external in rels:
-            owner.rels[rid] = Relationship(reltype, target if external else by_name[target])
-    return package, by_name
+
+def _relate_as_stored(owner: Part, rels: list[tuple[str, str, str, bool]], by_name: dict[str, Part]) -> None:
+    for rid, reltype, target, external in rels:
+        owner.rels[rid] = Relationship(reltype, target if external else by_name[target])

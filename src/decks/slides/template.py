@@ -17,6 +17,7 @@ rendered without importing python-pptx.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from datetime import datetime
 from pathlib import Path
@@ -26,7 +27,7 @@ import msgspec
 from lxml import etree
 
 from decks import diskcache
-from decks.errors import EnvironmentProblem, ThemeError
+from decks.errors import EnvironmentProblem, ThemeError, shown_path
 from decks.slides import oxml
 from decks.slides.shapes import DeckPlan
 from decks.themes import Theme
@@ -103,9 +104,16 @@ def skeleton(theme: Theme, plan: DeckPlan) -> Skeleton:
 
 
 def _hash(template: Path | None) -> str | None:
-    return hashlib.sha256(template.read_bytes()).hexdigest() if template else None
+    """The template's SHA-256, read once per process while its size and time stay (values and skeleton key on it)."""
+    return _file_hash(template, *diskcache.file_state(template)) if template else None
 
 
+@functools.cache
+def _file_hash(path: Path, *_state: int) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@functools.cache
 def _code() -> str:
     """decks' own code (the theme's colours, EMU rounding, ...) and the libraries a skeleton is made with."""
     return diskcache.fingerprint(("python-pptx", "lxml"), sorted(Path(__file__).parents[1].rglob("*.py")))
@@ -178,7 +186,7 @@ def _template_values(template: Path, repo_root: Path) -> dict[str, dict[str, obj
         try:
             font_file(family)
         except EnvironmentProblem as problem:
-            raise EnvironmentProblem(f"the template's theme font: {problem.message}", _shown(template, repo_root)) \
+            raise EnvironmentProblem(f"the template's theme font: {problem.message}", shown_path(template, repo_root)) \
                 from None
     if fonts:
         values["fonts"] = fonts
@@ -205,11 +213,6 @@ def _theme_part(presentation: Presentation) -> Part:
 def _theme_xml(presentation: Presentation) -> etree._Element:
     return etree.fromstring(_theme_part(presentation).blob)
 
-
-def _shown(path: Path, repo_root: Path) -> str:
-    resolved = path.resolve()
-    return resolved.relative_to(repo_root.resolve()).as_posix() if resolved.is_relative_to(repo_root.resolve()) \
-        else str(path)
 
 
 def _remove_slides(presentation: Presentation) -> None:
