@@ -1,6 +1,6 @@
 """WeasyPrint made ready for handouts: loaded without ctypes' compiler probes, set to draw glyphs quickly.
 
-Six costs of WeasyPrint itself that a handout of the group's notes paid, and
+Seven costs of WeasyPrint itself that a handout of the group's notes paid, and
 what is done about each; the PDF looks the same:
 
 - loading it, ctypes ran gcc and ld for every library name WeasyPrint tries in
@@ -17,7 +17,9 @@ what is done about each; the PDF looks the same:
   of the pages whose links point forward);
 - writing the PDF, pydyf compressed at zlib's slowest level;
 - hyphenating, pyphen parsed the language's patterns in every process
-  (``hyphenation`` keeps them parsed in the build cache).
+  (``hyphenation`` keeps them parsed in the build cache);
+- setting up each of its thousands of Pango layouts, it made a new context,
+  font description and feature string (``text_layouts`` shares them).
 """
 
 from __future__ import annotations
@@ -39,7 +41,8 @@ _SIMPLE_TYPE = re.compile(r"([A-Za-z_]\w*(?: [A-Za-z_]\w*)*) ?(\*|\[(\d*)\])?")
 
 def load() -> None:
     """Import WeasyPrint (once per process); have its C types built without parsing, glyph outlines drawn fast,
-    links' page numbers settled in fewer layouts, hyphenation patterns taken from the cache.
+    links' page numbers settled in fewer layouts, hyphenation patterns taken from the cache, text layouts set up
+    from shared parts.
 
     Also when something else imported WeasyPrint first, as a test may.
     """
@@ -50,11 +53,12 @@ def load() -> None:
         except OSError:  # a library only the probes could find: load as WeasyPrint does on its own
             import weasyprint  # noqa: F401
     _types_without_parsing(sys.modules["weasyprint.text.ffi"].ffi)
-    from decks.handout import glyph_paths, hyphenation, page_references
+    from decks.handout import glyph_paths, hyphenation, page_references, text_layouts
 
     glyph_paths.install()
     page_references.install()
     hyphenation.install()
+    text_layouts.install()
 
 
 def _types_without_parsing(ffi: Any) -> None:
