@@ -49,7 +49,7 @@ def test_text_gives_the_same_pdf_bytes_as_weasyprints_own_layout_setup(repo: Pat
     assert ours.pdf.read_bytes() == theirs.pdf.read_bytes()
 
 
-def test_a_handouts_thousands_of_layouts_share_a_few_contexts_and_font_descriptions(repo: Path, monkeypatch):
+def test_a_handouts_hundreds_of_layouts_share_a_few_contexts_and_font_descriptions(repo: Path, monkeypatch):
     made = []
     monkeypatch.setattr(text_layouts, "_new_context", _counting(text_layouts._new_context, made))
     monkeypatch.setattr(text_layouts, "_PARTS", type(text_layouts._PARTS)())
@@ -59,7 +59,7 @@ def test_a_handouts_thousands_of_layouts_share_a_few_contexts_and_font_descripti
     monkeypatch.setattr(text_layouts, "install", lambda: None)  # loading WeasyPrint keeps the counted set-up
     build(repo, document(*MIXED, *prose(20)))
     (parts,) = text_layouts._PARTS.values()
-    assert len(setups) > 1000
+    assert len(setups) > 500
     assert len(made) == len(parts.contexts) <= 5  # English, German, French, Arabic right to left, and none
     assert len(parts.descriptions) < 40
 

@@ -1,6 +1,6 @@
 """WeasyPrint made ready for handouts: loaded without ctypes' compiler probes, set to draw glyphs quickly.
 
-Seven costs of WeasyPrint itself that a handout of the group's notes paid, and
+Eight costs of WeasyPrint itself that a handout of the group's notes paid, and
 what is done about each; the PDF looks the same:
 
 - loading it, ctypes ran gcc and ld for every library name WeasyPrint tries in
@@ -19,7 +19,10 @@ what is done about each; the PDF looks the same:
 - hyphenating, pyphen parsed the language's patterns in every process
   (``hyphenation`` keeps them parsed in the build cache);
 - setting up each of its thousands of Pango layouts, it made a new context,
-  font description and feature string (``text_layouts`` shares them).
+  font description and feature string (``text_layouts`` shares them);
+- laying out, it split the same text at the same width again and again: a
+  page's footnote area for each footnote added, a table's cells for each of
+  their measures (``line_splits`` keeps each answer for the layout).
 """
 
 from __future__ import annotations
@@ -42,7 +45,7 @@ _SIMPLE_TYPE = re.compile(r"([A-Za-z_]\w*(?: [A-Za-z_]\w*)*) ?(\*|\[(\d*)\])?")
 def load() -> None:
     """Import WeasyPrint (once per process); have its C types built without parsing, glyph outlines drawn fast,
     links' page numbers settled in fewer layouts, hyphenation patterns taken from the cache, text layouts set up
-    from shared parts.
+    from shared parts, each line split once per layout.
 
     Also when something else imported WeasyPrint first, as a test may.
     """
@@ -53,9 +56,10 @@ def load() -> None:
         except OSError:  # a library only the probes could find: load as WeasyPrint does on its own
             import weasyprint  # noqa: F401
     _types_without_parsing(sys.modules["weasyprint.text.ffi"].ffi)
-    from decks.handout import glyph_paths, hyphenation, page_references, text_layouts
+    from decks.handout import glyph_paths, hyphenation, line_splits, page_references, text_layouts
 
     glyph_paths.install()
+    line_splits.install()
     page_references.install()
     hyphenation.install()
     text_layouts.install()
