@@ -83,9 +83,12 @@ def test_the_pages_are_compressed_and_pydyf_is_left_as_it_was(repo):
 
 
 def test_the_c_types_weasyprint_asks_for_are_built_without_parsing_c(monkeypatch):
-    engine.load()
-    from weasyprint.text.ffi import ffi
+    """When WeasyPrint parses its declarations itself (no kept ones: see test_c_declarations)."""
+    import cffi
 
+    ffi = cffi.FFI()
+    ffi.cdef("typedef uint32_t hb_codepoint_t; typedef struct { int x, y, width, height; } PangoRectangle;")
+    engine._types_without_parsing(ffi)
     monkeypatch.setattr(ffi._parser, "parse_type", lambda cdecl: (_ for _ in ()).throw(AssertionError(cdecl)))
     glyphs = ffi.new("hb_codepoint_t[3]", [7, 8, 9])
     assert list(glyphs) == [7, 8, 9]

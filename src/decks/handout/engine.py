@@ -1,17 +1,21 @@
 """WeasyPrint made ready for handouts: loaded without ctypes' compiler probes, set to draw glyphs quickly.
 
-Eight costs of WeasyPrint itself that a handout of the group's notes paid, and
+Nine costs of WeasyPrint itself that a handout of the group's notes paid, and
 what is done about each; the PDF looks the same:
 
 - loading it, ctypes ran gcc and ld for every library name WeasyPrint tries in
   vain before the one that loads (over a tenth of a second at every start);
 - drawing a formula, its SVG path reader took a quarter of the handout's time
   (``glyph_paths`` draws the outlines ``decks.equations`` writes);
+- loading it, cffi parsed its 16 KB of C declarations with pycparser, a
+  tenth of a short handout (``c_declarations`` keeps them in cffi's compiled
+  form, which loads in a millisecond);
 - cffi parsed each C type WeasyPrint asks for (``PangoRectangle *``) against
   all of WeasyPrint's typedefs, about 14 ms each, and a new one for every
   glyph count of every font subset (``hb_codepoint_t[73]``): a twentieth of a
   handout, paid again by each handout in a worker; such types are built from
-  their declaration instead;
+  their declaration instead (when the declarations were parsed; the compiled
+  form builds types itself, quickly);
 - laying out, every page holding a link's page number was laid out two or
   three times (``page_references`` keeps those numbers with one more layout
   of the pages whose links point forward);
@@ -43,18 +47,21 @@ _SIMPLE_TYPE = re.compile(r"([A-Za-z_]\w*(?: [A-Za-z_]\w*)*) ?(\*|\[(\d*)\])?")
 
 
 def load() -> None:
-    """Import WeasyPrint (once per process); have its C types built without parsing, glyph outlines drawn fast,
+    """Import WeasyPrint (once per process) with its C declarations kept parsed; have its C types built without
+    parsing, glyph outlines drawn fast,
     links' page numbers settled in fewer layouts, hyphenation patterns taken from the cache, text layouts set up
     from shared parts, each line split once per layout.
 
     Also when something else imported WeasyPrint first, as a test may.
     """
     if "weasyprint" not in sys.modules:
+        from decks.handout import c_declarations
+
         try:  # WeasyPrint prints its advice before raising: kept for the plain attempt below
-            with _without_compiler_probes(), redirect_stdout(io.StringIO()):
+            with _without_compiler_probes(), redirect_stdout(io.StringIO()), c_declarations.prebuilt():
                 import weasyprint  # noqa: F401
-        except OSError:  # a library only the probes could find: load as WeasyPrint does on its own
-            import weasyprint  # noqa: F401
+        except (OSError, c_declarations.DeclarationsChanged):  # a library only the probes could find, or
+            import weasyprint  # noqa: F401                     # other declarations: load as WeasyPrint does
     _types_without_parsing(sys.modules["weasyprint.text.ffi"].ffi)
     from decks.handout import glyph_paths, hyphenation, line_splits, page_references, text_layouts
 
