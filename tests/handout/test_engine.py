@@ -99,3 +99,37 @@ def test_the_c_types_weasyprint_asks_for_are_built_without_parsing_c(monkeypatch
     assert ffi.typeof(rectangle).item is ffi.typeof("PangoRectangle")
     assert ffi.string(ffi.new("char[]", b"text")) == b"text"
     assert ffi.typeof("unsigned int *").item.cname == "unsigned int"
+
+
+LOAD_THEN_SUBSET_WITH_FONTTOOLS = """
+import json, sys
+from decks.handout import engine
+engine.load()
+loaded_with_weasyprint = [name for name in ("fontTools.subset", "fontTools.varLib.instancer") if name in sys.modules]
+import weasyprint, weasyprint.pdf.fonts
+weasyprint.pdf.fonts.harfbuzz_subset = None  # as on a machine without HarfBuzz-Subset: fontTools subsets
+pdf = weasyprint.HTML(string="<p style='font-family: DejaVu Sans'>Subset by fontTools</p>").write_pdf(
+    uncompressed_pdf=True)
+import fontTools.subset
+print(json.dumps({"loaded_with_weasyprint": loaded_with_weasyprint, "font_embedded": b"/FontFile2" in pdf,
+                  "real_module": type(sys.modules["fontTools.subset"]).__module__ == "builtins"}))
+"""
+
+
+def test_fonttools_subsetter_and_instancer_load_at_first_use_and_fonttools_subsetting_still_works():
+    result = subprocess.run([sys.executable, "-c", LOAD_THEN_SUBSET_WITH_FONTTOOLS], capture_output=True, text=True,
+                            check=True)
+    assert json.loads(result.stdout) == {"loaded_with_weasyprint": [], "font_embedded": True, "real_module": True}
+
+
+def test_the_deferred_instancer_is_fonttools_own():
+    from fontTools.ttLib import TTFont
+    from fontTools.varLib.instancer import instantiateVariableFont
+
+    errors = []
+    for instantiate in (instantiateVariableFont, engine._instantiate_variable_font):
+        try:
+            instantiate(TTFont(), {"wght": 700})
+        except Exception as error:  # noqa: BLE001 - the same error from both is the point
+            errors.append((type(error), str(error)))
+    assert len(errors) == 2 and errors[0] == errors[1]

@@ -1,6 +1,6 @@
 """WeasyPrint made ready for handouts: loaded without ctypes' compiler probes, set to draw glyphs quickly.
 
-Nine costs of WeasyPrint itself that a handout of the group's notes paid, and
+Ten costs of WeasyPrint itself that a handout of the group's notes paid, and
 what is done about each; the PDF looks the same:
 
 - loading it, ctypes ran gcc and ld for every library name WeasyPrint tries in
@@ -10,6 +10,8 @@ what is done about each; the PDF looks the same:
 - loading it, cffi parsed its 16 KB of C declarations with pycparser, a
   tenth of a short handout (``c_declarations`` keeps them in cffi's compiled
   form, which loads in a millisecond);
+- loading it, it imported fontTools' subsetter and variable-font instancer,
+  which a handout seldom uses (they now load at first use);
 - cffi parsed each C type WeasyPrint asks for (``PangoRectangle *``) against
   all of WeasyPrint's typedefs, about 14 ms each, and a new one for every
   glyph count of every font subset (``hb_codepoint_t[73]``): a twentieth of a
@@ -32,12 +34,14 @@ what is done about each; the PDF looks the same:
 from __future__ import annotations
 
 import ctypes.util
+import importlib
 import io
 import re
 import sys
 import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager, redirect_stdout
+from types import ModuleType
 from typing import Any
 
 # What ctypes tries on Linux after ldconfig's cache; each runs a program (gcc, ld).
@@ -47,9 +51,9 @@ _SIMPLE_TYPE = re.compile(r"([A-Za-z_]\w*(?: [A-Za-z_]\w*)*) ?(\*|\[(\d*)\])?")
 
 
 def load() -> None:
-    """Import WeasyPrint (once per process) with its C declarations kept parsed; have its C types built without
-    parsing, glyph outlines drawn fast,
-    links' page numbers settled in fewer layouts, hyphenation patterns taken from the cache, text layouts set up
+    """Import WeasyPrint (once per process) with its C declarations kept parsed and fontTools' rarely used parts
+    deferred; have its C types built without parsing, glyph outlines drawn fast, links' page numbers settled in
+    fewer layouts, hyphenation patterns taken from the cache, text layouts set up
     from shared parts, each line split once per layout.
 
     Also when something else imported WeasyPrint first, as a test may.
@@ -58,7 +62,8 @@ def load() -> None:
         from decks.handout import c_declarations
 
         try:  # WeasyPrint prints its advice before raising: kept for the plain attempt below
-            with _without_compiler_probes(), redirect_stdout(io.StringIO()), c_declarations.prebuilt():
+            with _without_compiler_probes(), redirect_stdout(io.StringIO()), c_declarations.prebuilt(), \
+                    _rare_font_tools_deferred():
                 import weasyprint  # noqa: F401
         except (OSError, c_declarations.DeclarationsChanged):  # a library only the probes could find, or
             import weasyprint  # noqa: F401                     # other declarations: load as WeasyPrint does
@@ -117,6 +122,48 @@ def _declared(parser: Any, cdecl: str) -> Any:
     if suffix:
         return model.ArrayType(item, int(length) if length else None)
     return item
+
+
+@contextmanager
+def _rare_font_tools_deferred() -> Iterator[None]:
+    """WeasyPrint, imported in the block, loads fontTools' subsetter and variable-font instancer when it uses them.
+
+    It imports both at start (``weasyprint.pdf.fonts``), 0.07 to 0.14 s, for
+    what a handout seldom needs: subsetting fonts when HarfBuzz cannot, and
+    fixing a variable font's axes. While the block runs, the two modules are
+    stand-ins that load the real ones at first use; after it, importing them
+    anywhere gives the real modules.
+    """
+    standing_in = {name: module for name, module in _STAND_INS.items() if name not in sys.modules}
+    sys.modules.update(standing_in)
+    try:
+        yield
+    finally:
+        for name, module in standing_in.items():
+            if sys.modules.get(name) is module:
+                del sys.modules[name]
+
+
+class _LoadedAtFirstUse(ModuleType):
+    """A module that stands in for the real one of its name: any attribute asked for comes from the real one."""
+
+    def __getattr__(self, attribute: str) -> Any:
+        real = importlib.import_module(self.__name__) if not attribute.startswith("__") else self
+        if real is self:  # asked by the import system (``__path__``), or while standing in: not here
+            raise AttributeError(attribute)
+        return getattr(real, attribute)
+
+
+def _instantiate_variable_font(*arguments: Any, **options: Any) -> Any:
+    """fontTools' ``instantiateVariableFont``, imported when first called (WeasyPrint imports the function)."""
+    from fontTools.varLib.instancer import instantiateVariableFont
+
+    return instantiateVariableFont(*arguments, **options)
+
+
+_INSTANCER = _LoadedAtFirstUse("fontTools.varLib.instancer")
+_INSTANCER.instantiateVariableFont = _instantiate_variable_font  # type: ignore[attr-defined]
+_STAND_INS = {"fontTools.subset": _LoadedAtFirstUse("fontTools.subset"), "fontTools.varLib.instancer": _INSTANCER}
 
 
 @contextmanager
