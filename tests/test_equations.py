@@ -12,6 +12,7 @@ import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 
+import cairosvg
 import pdfplumber
 import pytest
 from fuzzing import examples
@@ -229,7 +230,31 @@ def test_a_png_has_the_point_size_at_the_dpi_asked_for(dpi):
         assert image.format == "PNG"
         assert abs(image.width - width_pt / 72 * dpi) <= 1
         assert abs(image.height - height_pt / 72 * dpi) <= 1
+        assert image.convert("RGBA").getextrema()[3] == (0, 255)  # transparent around the ink
+
+
+def test_a_formulas_png_is_its_colour_at_the_coverage_cairo_draws_in_a_quarter_of_the_bytes_per_pixel():
+    tex, colour = r"\frac{a}{\sqrt{b}} + \sum_i x_i^2", "1F6FEB"
+    png, _, _ = to_png(tex, display=True, size_pt=24, dpi=300, color=colour)
+    rendered = equations.typeset(tex, display=True, size_pt=24, color=colour)
+    with Image.open(io.BytesIO(png)) as image:
+        ours = image.convert("RGBA")
+    drawn = cairosvg.svg2png(bytestring=rendered.svg.encode(), output_width=ours.width, output_height=ours.height)
+    with Image.open(io.BytesIO(drawn)) as image:
+        cairos = image.convert("RGBA")
+    assert ours.getchannel("A").tobytes() == cairos.getchannel("A").tobytes()
+    pixels = ours.tobytes()
+    assert {pixels[at:at + 3] for at in range(0, len(pixels), 4) if pixels[at + 3]} == {bytes.fromhex(colour)}
+    assert len(png) < len(drawn) / 1.5
+
+
+def test_a_drawing_of_another_colouring_is_written_by_cairo():
+    svg = ('<svg xmlns="http://www.w3.org/2000/svg" width="20pt" height="10pt" viewBox="0 0 20 10">'
+           '<rect width="10" height="5" fill="#ff0000"/><rect x="10" width="10" height="5" fill="#0000ff"/></svg>')
+    with Image.open(io.BytesIO(equations._png(svg, "FF0000", 40, 20))) as image:
         assert image.mode == "RGBA"
+        assert image.getpixel((5, 5)) == (255, 0, 0, 255) and image.getpixel((35, 5)) == (0, 0, 255, 255)
+        assert image.getpixel((5, 15))[3] == 0
 
 
 def test_png_bytes_are_the_same_every_time():
