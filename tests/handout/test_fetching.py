@@ -68,6 +68,37 @@ def test_the_fetcher_refuses_everything_else_and_says_so(repo, url):
     assert fetcher.refused == [url]
 
 
+def test_each_distinct_data_address_gets_a_short_one_the_fetcher_serves(repo):
+    from decks.handout.fetch import RepositoryFetcher, short_data_addresses
+
+    svg = "data:image/svg+xml;base64,PHN2ZyB4bWxucz0iaHR0cDovL3d3dy53My5vcmcvMjAwMC9zdmciLz4="
+    html = f'<p><img src="{svg}"> <img src="figures/bar-chart.png"> <img alt="again" src="{svg}"></p>'
+    markup, data = short_data_addresses(html)
+    assert markup == ('<p><img src="decks-data:0"> <img src="figures/bar-chart.png"> '
+                      '<img alt="again" src="decks-data:0"></p>')
+    assert data == {"decks-data:0": svg}
+    fetcher = RepositoryFetcher(repo, "papers/sample/notes.md", allow_remote=False, data=data)
+    assert fetcher("decks-data:0").read() == b'<svg xmlns="http://www.w3.org/2000/svg"/>'
+    with pytest.raises(PermissionError):
+        fetcher("decks-data:1")  # not one of this handout's: an unknown scheme, refused
+
+
+def test_formulas_read_from_short_addresses_give_the_same_pdf_as_from_their_data_addresses(repo, monkeypatch):
+    from handout_helpers import build, document, para
+
+    from decks.handout import fetch
+    from decks.model import Math, MathBlock
+
+    blocks = [para("Inline ", Math(r"\sqrt{d_k}"), " twice: ", Math(r"\sqrt{d_k}"), "."), MathBlock(r"\sum_i x_i^2")]
+    ours = build(repo, document(*blocks), name="ours")
+    with monkeypatch.context() as patch:
+        patch.setattr(fetch, "short_data_addresses", lambda html: (html, {}))
+        theirs = build(repo, document(*blocks), name="theirs")
+    assert ours.html.read_text() == theirs.html.read_text()  # the written HTML keeps its data: addresses
+    assert "data:image/svg+xml" in ours.html.read_text()
+    assert ours.pdf.read_bytes() == theirs.pdf.read_bytes()
+
+
 CHART = (FIXTURES / "bar-chart.png").read_bytes()
 
 

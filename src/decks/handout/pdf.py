@@ -114,11 +114,11 @@ def _lay_out(
     """Lay out ``html`` with the theme's stylesheet (``css_path``, parsed), keeping what WeasyPrint said about it."""
     from weasyprint import HTML
 
-    from decks.handout.fetch import RepositoryFetcher, portable
+    from decks.handout.fetch import RepositoryFetcher, portable, short_data_addresses
 
-    fetcher = RepositoryFetcher(repo_root, source, allow_remote=allow_remote, lines=lines)
+    markup, data = short_data_addresses(portable(_without_link(html, css_path), repo_root))
+    fetcher = RepositoryFetcher(repo_root, source, allow_remote=allow_remote, lines=lines, data=data)
     base_url = portable(base_dir.resolve().as_uri() + "/", repo_root)
-    markup = portable(_without_link(html, css_path), repo_root)
     with _weasyprint_log() as records:
         pages = HTML(string=markup, base_url=base_url, url_fetcher=fetcher).render(
             font_config=fonts, stylesheets=[stylesheet], **_RENDER_OPTIONS
