@@ -61,10 +61,10 @@ def prebuilt() -> Iterator[None]:
         cffi.FFI = plain
 
 
-def _ffi(plain: Callable[[], Any], tables: tuple[str, dict[str, Any]]) -> Any:
+def _ffi(plain: Callable[..., Any], tables: tuple[str, dict[str, Any]], *arguments: Any, **options: Any) -> Any:
     """An FFI for the caller: from the tables for WeasyPrint's declaring module, cffi's own for anyone else."""
-    if sys._getframe(1).f_globals.get("__name__") != _DECLARING_MODULE:
-        return plain()
+    if arguments or options or sys._getframe(1).f_globals.get("__name__") != _DECLARING_MODULE:
+        return plain(*arguments, **options)
     declared, arguments = tables
     ffi = _PrebuiltFFI(_MODULE_NAME, **arguments)
     ffi.declared = declared
@@ -95,7 +95,10 @@ def _tables() -> tuple[str, dict[str, Any]] | None:
         folder, diskcache.digest(str(path), state, cffi.__version__, sys.version_info[:2], _code()), ".marshal")
     tables = _read(entry)
     if tables is None:
-        tables = _made(path)
+        try:
+            tables = _made(path)
+        except Exception:  # noqa: BLE001 - the tables only save time: failing to make them loads WeasyPrint as ever
+            return None
         if tables is not None:
             payload = marshal.dumps(tables)
             diskcache.write_atomically(entry, marshal.dumps((hashlib.sha256(payload).hexdigest(), payload)))

@@ -53,8 +53,8 @@ _SIMPLE_TYPE = re.compile(r"([A-Za-z_]\w*(?: [A-Za-z_]\w*)*) ?(\*|\[(\d*)\])?")
 def load() -> None:
     """Import WeasyPrint (once per process) with its C declarations kept parsed and fontTools' rarely used parts
     deferred; have its C types built without parsing, glyph outlines drawn fast, links' page numbers settled in
-    fewer layouts, hyphenation patterns taken from the cache, text layouts set up
-    from shared parts, each line split once per layout.
+    fewer layouts, hyphenation patterns taken from the cache, text layouts set up from shared parts, and each
+    line split once per layout.
 
     Also when something else imported WeasyPrint first, as a test may.
     """
@@ -65,8 +65,9 @@ def load() -> None:
             with _without_compiler_probes(), redirect_stdout(io.StringIO()), c_declarations.prebuilt(), \
                     _rare_font_tools_deferred():
                 import weasyprint  # noqa: F401
-        except (OSError, c_declarations.DeclarationsChanged):  # a library only the probes could find, or
-            import weasyprint  # noqa: F401                     # other declarations: load as WeasyPrint does
+        except (OSError, c_declarations.DeclarationsChanged):
+            # a library only the probes could find, or other declarations than the kept ones: as WeasyPrint does
+            import weasyprint  # noqa: F401
     _types_without_parsing(sys.modules["weasyprint.text.ffi"].ffi)
     from decks.handout import glyph_paths, hyphenation, line_splits, page_references, text_layouts
 

@@ -32,7 +32,7 @@ _FEATURES_FROM = (  # the style values, in font_features' order, that choose Ope
     "font_kerning", "font_variant_ligatures", "font_variant_position", "font_variant_caps",
     "font_variant_numeric", "font_variant_alternates", "font_variant_east_asian", "font_feature_settings",
 )
-_WEASYPRINT_SETUP = line_break.Layout.setup
+_WEASYPRINT_SETUP = line_break.Layout.setup  # WeasyPrint's own, which the tests compare with
 
 
 def install() -> None:
