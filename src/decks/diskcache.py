@@ -70,6 +70,23 @@ def file_state(path: str | Path) -> list[int]:
     return [stat.st_size, stat.st_mtime_ns]
 
 
+def file_entry(kind: str, path: Path, *key: object, suffix: str = ".json") -> Path | None:
+    """Where a result made from the file at ``path`` is kept: keyed by its path, its state and ``key``.
+
+    None while nothing is kept on disk, or when the file cannot be read.
+    """
+    folder_of_kind, state = folder(kind), file_state(path)
+    if folder_of_kind is None or not state:
+        return None
+    return entry_path(folder_of_kind, digest(str(path), state, *key), suffix)
+
+
+@functools.cache
+def decks_sources() -> tuple[Path, ...]:
+    """Every module of decks, for the results any of its code may shape (deck plans, template skeletons)."""
+    return tuple(sorted(Path(__file__).parent.rglob("*.py")))
+
+
 def font_folders() -> list[list[object]]:
     """fontconfig's cache folders and when each last changed: part of the key of anything measured in fonts.
 

@@ -17,12 +17,10 @@ import functools
 import io
 import itertools
 import re
-import struct
 import sys
 import threading
 import unicodedata
 import warnings
-import zlib
 from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -739,7 +737,6 @@ def _to_png(tex: str, display: bool, size_pt: float, dpi: int, color: str, pream
 
 
 _COLOURING = re.compile(r'\b(fill|stroke|[a-z-]*opacity|style|color)="([^"]*)"')
-_PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 
 def _png(svg: str, color: str, width: int, height: int) -> bytes:
@@ -765,16 +762,15 @@ def _png(svg: str, color: str, width: int, height: int) -> bytes:
 
 
 def _coverage_png(argb: bytes, width: int, height: int, color: str) -> bytes:
-    """An indexed PNG of ``color`` at the opacity of each pixel of ``argb`` (cairo's ARGB32, unpadded rows)."""
+    """A palette PNG of ``color`` at the opacity of each pixel of ``argb`` (cairo's ARGB32, unpadded rows)."""
+    from PIL import Image
+
     alpha = argb[3 if sys.byteorder == "little" else 0::4]  # each pixel's 32 bits in the machine's byte order
-    rows = b"".join(b"\x00" + alpha[row * width:(row + 1) * width] for row in range(height))  # filter: none
-
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
-
-    header = struct.pack(">IIBBBBB", width, height, 8, 3, 0, 0, 0)  # 8-bit palette indices
-    return b"".join((_PNG_SIGNATURE, chunk(b"IHDR", header), chunk(b"PLTE", bytes.fromhex(color) * 256),
-                     chunk(b"tRNS", bytes(range(256))), chunk(b"IDAT", zlib.compress(rows)), chunk(b"IEND", b"")))
+    picture = Image.frombytes("P", (width, height), alpha)  # the opacity is the palette index
+    picture.putpalette(bytes.fromhex(color) * 256)
+    written = io.BytesIO()
+    picture.save(written, "PNG", transparency=bytes(range(256)))
+    return written.getvalue()
 
 
 @functools.lru_cache(maxsize=1024)

@@ -31,7 +31,6 @@ _CHUNK = 1 << 16
 _HEADERS = {"User-Agent": f"decks/{__version__} (slides and handouts for a paper study group)", "Accept": "*/*"}
 
 
-
 class FetchError(Exception):
     """Why an address could not be fetched, in words for the user (``no answer within 10 s``)."""
 

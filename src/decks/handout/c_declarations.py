@@ -84,15 +84,13 @@ class _PrebuiltFFI(_cffi_backend.FFI):  # type: ignore[misc]
 
 def _tables() -> tuple[str, dict[str, Any]] | None:
     """The hash of WeasyPrint's declarations and cffi's tables for them, kept or made now; None if impossible."""
-    path = _declaring_file()
-    folder = diskcache.folder("c-declarations")
-    state = diskcache.file_state(path) if path else None
-    if path is None or folder is None or not state:
-        return None
     import cffi
 
-    entry = diskcache.entry_path(
-        folder, diskcache.digest(str(path), state, cffi.__version__, sys.version_info[:2], _code()), ".marshal")
+    path = _declaring_file()
+    entry = path and diskcache.file_entry(
+        "c-declarations", path, cffi.__version__, sys.version_info[:2], _code(), suffix=".marshal")
+    if path is None or entry is None:
+        return None
     tables = _read(entry)
     if tables is None:
         try:

@@ -54,11 +54,7 @@ def _code() -> str:
 def _entry(path: Path) -> Path | None:
     import pyphen
 
-    folder = diskcache.folder("hyphenation")
-    state = diskcache.file_state(path)
-    if folder is None or not state:
-        return None
-    return diskcache.entry_path(folder, diskcache.digest(str(path), state, pyphen.__version__, _code()))
+    return diskcache.file_entry("hyphenation", path, pyphen.__version__, _code())
 
 
 def _read(path: Path) -> Any:

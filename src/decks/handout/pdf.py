@@ -180,7 +180,6 @@ def _logged(records: list[logging.LogRecord], source: str, refused: list[str]) -
     return [Diagnostic(source, 0, f"WeasyPrint: {message}") for message in messages]
 
 
-
 @contextmanager
 def _remembered_pages(source: str, css_path: Path) -> Iterator[None]:
     """Layouts in the block start from the pages its links' headings had at the last build (kept in build/cache).

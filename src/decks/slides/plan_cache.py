@@ -142,5 +142,4 @@ def _picture_state(src: str, base: Path, repo_root: Path) -> str:
 @functools.cache
 def _code() -> str:
     """decks' own code and the versions of the libraries planning uses."""
-    package = Path(__file__).parents[1]
-    return diskcache.fingerprint(_DISTRIBUTIONS, sorted(package.rglob("*.py")))
+    return diskcache.fingerprint(_DISTRIBUTIONS, diskcache.decks_sources())

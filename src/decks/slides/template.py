@@ -116,7 +116,7 @@ def _file_hash(path: Path, *_state: int) -> str:
 @functools.cache
 def _code() -> str:
     """decks' own code (the theme's colours, EMU rounding, ...) and the libraries a skeleton is made with."""
-    return diskcache.fingerprint(("python-pptx", "lxml"), sorted(Path(__file__).parents[1].rglob("*.py")))
+    return diskcache.fingerprint(("python-pptx", "lxml"), diskcache.decks_sources())
 
 
 def _made(theme: Theme, plan: DeckPlan, template: Path | None) -> Skeleton:
@@ -212,7 +212,6 @@ def _theme_part(presentation: Presentation) -> Part:
 
 def _theme_xml(presentation: Presentation) -> etree._Element:
     return etree.fromstring(_theme_part(presentation).blob)
-
 
 
 def _remove_slides(presentation: Presentation) -> None:
