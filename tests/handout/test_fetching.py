@@ -83,6 +83,23 @@ def test_each_distinct_data_address_gets_a_short_one_the_fetcher_serves(repo):
         fetcher("decks-data:1")  # not one of this handout's: an unknown scheme, refused
 
 
+@pytest.mark.parametrize("address", [
+    "data:image/svg+xml;base64,PHN2ZyB4bWxucz0iaHR0cDovL3d3dy53My5vcmcvMjAwMC9zdmciLz4=",
+    "data:image/png;base64,iVBORw0KGgo=",
+    "data:image/svg+xml;charset=utf-8;base64,PHN2Zy8+",  # a parameter: urllib's way
+    "data:image/svg+xml,%3Csvg%2F%3E",  # percent-encoded: urllib's way
+    "data:;base64,aGk=",
+])
+def test_data_addresses_are_read_as_weasyprint_reads_them(repo, address):
+    from weasyprint.urls import URLFetcher
+
+    from decks.handout.fetch import RepositoryFetcher
+
+    ours = RepositoryFetcher(repo, "papers/sample/notes.md", allow_remote=False)(address)
+    theirs = URLFetcher()(address)
+    assert (ours.read(), ours.content_type, ours.charset) == (theirs.read(), theirs.content_type, theirs.charset)
+
+
 def test_formulas_read_from_short_addresses_give_the_same_pdf_as_from_their_data_addresses(repo, monkeypatch):
     from handout_helpers import build, document, para
 

@@ -14,6 +14,7 @@ Importing this module imports WeasyPrint: import it only when rendering.
 
 from __future__ import annotations
 
+import base64
 import mimetypes
 import re
 from collections.abc import Mapping
@@ -29,6 +30,7 @@ from decks.handout.access import access
 REPOSITORY_ROOT = "file:///decks-repository/"
 SHORT_DATA = "decks-data:"  # the address the layout sees for the handout's n-th distinct data: address
 _DATA_SOURCE = re.compile(r'src="(data:[^"]*)"')
+_BASE64_DATA = re.compile(r"data:([a-z]+/[a-z0-9.+-]+);base64,([A-Za-z0-9+/=]*)")  # as maths.py writes formulas
 
 
 def portable(html: str, repo_root: Path) -> str:
@@ -74,6 +76,8 @@ class RepositoryFetcher(URLFetcher):
 
     def fetch(self, url: str, headers: dict[str, str] | None = None) -> URLFetcherResponse:
         url = self.data.get(url, url)
+        if plain := _BASE64_DATA.fullmatch(url):  # decoded as urllib would, without its opener and parsed headers
+            return URLFetcherResponse(url, base64.b64decode(plain[2]), {"Content-Type": plain[1]})
         real = _root_uri(self.repo_root) + url.removeprefix(REPOSITORY_ROOT) if url.startswith(REPOSITORY_ROOT) else url
         allowed = access(real, self.repo_root, self.repo_root, allow_remote=self.allow_remote)
         if allowed.refusal:
