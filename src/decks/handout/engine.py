@@ -1,6 +1,6 @@
 """WeasyPrint made ready for handouts: loaded without ctypes' compiler probes, set to draw glyphs quickly.
 
-Eleven costs of WeasyPrint itself that a handout of the group's notes paid, and
+Twelve costs of WeasyPrint itself that a handout of the group's notes paid, and
 what is done about each; the PDF looks the same:
 
 - loading it, ctypes ran gcc and ld for every library name WeasyPrint tries in
@@ -29,6 +29,8 @@ what is done about each; the PDF looks the same:
 - laying out, it split the same text at the same width again and again: a
   page's footnote area for each footnote added, a table's cells for each of
   their measures (``line_splits`` keeps each answer for the layout);
+- drawing a piece of text, it made the text's Pango layout again and shaped
+  the text a second time (``kept_layouts`` keeps the one line breaking made);
 - embedding a PNG figure, it decoded the file and compressed the pixels again
   into the same kind of data (``png_images`` takes the file's own).
 """
@@ -56,7 +58,8 @@ def load() -> None:
     """Import WeasyPrint (once per process) with its C declarations kept parsed and fontTools' rarely used parts
     deferred; have its C types built without parsing, glyph outlines drawn fast, links' page numbers settled in
     fewer layouts, hyphenation patterns taken from the cache, text layouts set up from shared parts, each
-    line split once per layout, and PNG figures' pixels embedded as their files hold them.
+    line split once per layout and its layout kept for drawing, and PNG figures' pixels embedded as their files
+    hold them.
 
     Also when something else imported WeasyPrint first, as a test may.
     """
@@ -71,9 +74,18 @@ def load() -> None:
             # a library only the probes could find, or other declarations than the kept ones: as WeasyPrint does
             import weasyprint  # noqa: F401
     _types_without_parsing(sys.modules["weasyprint.text.ffi"].ffi)
-    from decks.handout import glyph_paths, hyphenation, line_splits, page_references, png_images, text_layouts
+    from decks.handout import (
+        glyph_paths,
+        hyphenation,
+        kept_layouts,
+        line_splits,
+        page_references,
+        png_images,
+        text_layouts,
+    )
 
     glyph_paths.install()
+    kept_layouts.install()
     png_images.install()
     line_splits.install()
     page_references.install()
