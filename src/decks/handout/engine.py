@@ -1,6 +1,6 @@
 """WeasyPrint made ready for handouts: loaded without ctypes' compiler probes, set to draw glyphs quickly.
 
-Twelve costs of WeasyPrint itself that a handout of the group's notes paid, and
+Thirteen costs of WeasyPrint itself that a handout of the group's notes paid, and
 what is done about each; the PDF looks the same:
 
 - loading it, ctypes ran gcc and ld for every library name WeasyPrint tries in
@@ -31,6 +31,8 @@ what is done about each; the PDF looks the same:
   their measures (``line_splits`` keeps each answer for the layout);
 - drawing a piece of text, it made the text's Pango layout again and shaped
   the text a second time (``kept_layouts`` keeps the one line breaking made);
+- drawing a leader (a contents entry's dotted line), it drew each dot as a
+  text of its own (``leaders`` draws eight to a box);
 - embedding a PNG figure, it decoded the file and compressed the pixels again
   into the same kind of data (``png_images`` takes the file's own).
 """
@@ -58,8 +60,8 @@ def load() -> None:
     """Import WeasyPrint (once per process) with its C declarations kept parsed and fontTools' rarely used parts
     deferred; have its C types built without parsing, glyph outlines drawn fast, links' page numbers settled in
     fewer layouts, hyphenation patterns taken from the cache, text layouts set up from shared parts, each
-    line split once per layout and its layout kept for drawing, and PNG figures' pixels embedded as their files
-    hold them.
+    line split once per layout and its layout kept for drawing, leaders' dots drawn eight at a time, and PNG
+    figures' pixels embedded as their files hold them.
 
     Also when something else imported WeasyPrint first, as a test may.
     """
@@ -78,6 +80,7 @@ def load() -> None:
         glyph_paths,
         hyphenation,
         kept_layouts,
+        leaders,
         line_splits,
         page_references,
         png_images,
@@ -86,6 +89,7 @@ def load() -> None:
 
     glyph_paths.install()
     kept_layouts.install()
+    leaders.install()
     png_images.install()
     line_splits.install()
     page_references.install()
