@@ -108,6 +108,21 @@ def test_the_cover_has_no_running_head_and_shows_the_papers_metadata(rich):
         assert fact in cover, fact
 
 
+def test_the_covers_facts_stand_in_two_columns_each_label_on_its_values_first_line(rich):
+    import pdfplumber
+
+    with pdfplumber.open(rich.pdf) as pdf:
+        words = {word["text"]: word for word in pdf.pages[0].extract_words()}
+    rows = [("AUTHORS", "Ashish"), ("PUBLISHED", "NeurIPS"), ("PAPER", "arxiv.org/abs/1706.03762"),
+            ("PRESENTER", "Ada"), ("SESSION", "2024-03-12")]
+    for label, value in rows:
+        assert words[value]["x0"] - words[label]["x0"] == pytest.approx(26 / 25.4 * 72, abs=0.5)  # 26 mm column
+        assert words[label]["top"] < words[value]["bottom"] and words[value]["top"] < words[label]["bottom"]
+    assert len({round(words[label]["x0"]) for label, _ in rows}) == 1
+    tops = [words[label]["top"] for label, _ in rows]
+    assert all(later - earlier > 12 for earlier, later in zip(tops, tops[1:]))  # one row after another
+
+
 def test_the_pdf_carries_title_authors_subject_keywords_language_and_the_fixed_dates(rich):
     reader = pypdf.PdfReader(rich.pdf)
     assert reader.metadata["/Title"] == "Attention Is All You Need"
