@@ -57,3 +57,61 @@ def test_a_handout_is_the_same_whether_its_process_parsed_the_patterns_or_read_t
 def rebuild_handout(root: Path) -> None:
     """A build in a process of its own, which has parsed no patterns yet."""
     subprocess.run([sys.executable, "-c", REBUILD_HANDOUT, str(root)], check=True)
+
+
+# ------------------------------------------------------------------ a table's narrowest measure
+
+LONG_WORDS = ("internationalisation representations regularisation characteristically "
+              "incomprehensibilities electroencephalography counterrevolutionaries")
+NARROW_TABLE = f"""<html lang="en"><body style="font-family: serif; hyphens: auto">
+<table style="width: 6cm"><tr><td>{LONG_WORDS}</td><td>{LONG_WORDS}</td><td>short</td></tr></table>
+<p style="width: 0">{LONG_WORDS}</p></body></html>"""
+
+
+def _one_way_offered_is_switched_off(monkeypatch: pytest.MonkeyPatch) -> None:
+    from contextlib import nullcontext
+
+    from decks.handout import hyphenation
+
+    monkeypatch.setattr(hyphenation, "shortest_only", lambda context: nullcontext())
+
+
+def test_splits_at_width_0_give_the_same_pdf_as_trying_every_way_to_hyphenate(monkeypatch):
+    from decks.handout import engine
+
+    engine.load()
+    from weasyprint import HTML
+
+    ours = HTML(string=NARROW_TABLE).write_pdf()
+    with monkeypatch.context() as patch:
+        _one_way_offered_is_switched_off(patch)
+        theirs = HTML(string=NARROW_TABLE).write_pdf()
+    assert ours == theirs
+
+
+def test_splits_at_width_0_lay_out_one_way_to_hyphenate_a_word_not_each(monkeypatch):
+    from decks.handout import engine
+
+    engine.load()
+    from weasyprint import HTML
+    from weasyprint.text import line_break
+
+    def layouts_made() -> int:
+        made = []
+
+        def counted(text, style, context, max_width, justification_spacing):
+            if max_width == 0:
+                made.append(text)
+            return create(text, style, context, max_width, justification_spacing)
+
+        with monkeypatch.context() as patch:
+            patch.setattr(line_break, "create_layout", counted)
+            HTML(string=NARROW_TABLE).write_pdf()
+        return len(made)
+
+    create = line_break.create_layout
+    ours = layouts_made()
+    with monkeypatch.context() as patch:
+        _one_way_offered_is_switched_off(patch)
+        theirs = layouts_made()
+    assert ours < 0.6 * theirs

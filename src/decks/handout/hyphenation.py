@@ -1,4 +1,4 @@
-"""Hyphenation patterns kept parsed in ``build/cache/hyphenation``.
+"""Hyphenation for WeasyPrint: patterns kept parsed in ``build/cache/hyphenation``, and fewer tries at width 0.
 
 WeasyPrint hyphenates through pyphen, which parses a language's ``hyph_*.dic``
 (about 10,000 patterns for English) the first time a process hyphenates: 0.13
@@ -8,11 +8,20 @@ modification time and pyphen's version, and handed to pyphen through its own
 cache of parsed files (``pyphen.hdcache``); the patterns, so the hyphens, are
 the ones pyphen parses. A file with non-standard hyphenation (``ff=f``
 alternatives, none in the languages' usual dictionaries) is not kept.
+
+Measuring how narrow a table's column can be, WeasyPrint splits each word's
+text at width 0 and tries every way pyphen hyphenates the word, longest first,
+each with a Pango layout of its own. At width 0 none but the last can be
+taken (each is wider than nothing), and when none is taken WeasyPrint uses
+the last all the same; ``shortest_only`` has the dictionaries offer only that
+one while such a line is split (a fiftieth of the Attention handout).
 """
 
 from __future__ import annotations
 
 import functools
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -44,6 +53,45 @@ class _KeptDictionaries(dict):
         super().__setitem__(path, dictionary)
         if isinstance(path, Path):
             _write(path, dictionary)
+
+
+@contextmanager
+def shortest_only(context: Any) -> Iterator[None]:
+    """While the block runs, the hyphenation dictionaries of ``context`` (a layout) give only a word's shortest part.
+
+    For splits at width 0 or less: there only the last way to hyphenate a word
+    can be taken, and it is the one taken when none fits, so the line comes out
+    as it would with every way tried.
+    """
+    kept = context.dictionaries
+    context.dictionaries = _ShortestOnly(kept)
+    try:
+        yield
+    finally:
+        context.dictionaries = kept
+
+
+class _ShortestOnly:
+    """A layout's dictionaries (language and limits -> pyphen) as WeasyPrint asks for them, each giving one way."""
+
+    def __init__(self, dictionaries: dict[Any, Any]) -> None:
+        self.dictionaries = dictionaries
+
+    def get(self, key: Any) -> Any:
+        dictionary = self.dictionaries.get(key)
+        return None if dictionary is None else _ShortestPart(dictionary)
+
+    def __setitem__(self, key: Any, dictionary: Any) -> None:
+        self.dictionaries[key] = dictionary
+
+
+class _ShortestPart:
+    def __init__(self, dictionary: Any) -> None:
+        self.dictionary = dictionary
+
+    def iterate(self, word: str) -> list[tuple[str, str]]:
+        """pyphen's ways to hyphenate ``word``, longest first, as the last alone."""
+        return list(self.dictionary.iterate(word))[-1:]
 
 
 @functools.cache

@@ -16,11 +16,14 @@ Importing this module imports WeasyPrint.
 from __future__ import annotations
 
 import copy
+from contextlib import nullcontext
 from typing import Any
 from weakref import WeakKeyDictionary
 
 from weasyprint.layout import inline, preferred
 from weasyprint.text import line_break
+
+from decks.handout import hyphenation
 
 _WEASYPRINT_SPLIT = line_break.split_first_line
 # The layout modules, which name split_first_line each with a reference of their own; an SVG's text
@@ -45,7 +48,9 @@ def split_first_line(
     The style is known by its identity (a style is not changed once computed)
     and kept with the answer, so that its id cannot be another style's while
     the layout lasts. The layout object comes back as a copy: a drawing sets
-    text on its own, and justification gives a line's box a new one.
+    text on its own, and justification gives a line's box a new one. A split
+    at width 0 (a table's narrowest measure) tries one way to hyphenate each
+    word, the one that can be taken (``hyphenation.shortest_only``).
     """
     if context is None:
         return _WEASYPRINT_SPLIT(text, style, context, max_width, justification_spacing, is_line_start, minimum)
@@ -57,7 +62,9 @@ def split_first_line(
     if kept is not None and kept[0] is style:
         layout, *rest = kept[1]
         return (copy.copy(layout), *rest)
-    answer = _WEASYPRINT_SPLIT(text, style, context, max_width, justification_spacing, is_line_start, minimum)
+    narrowest = max_width is not None and max_width <= 0  # a table's narrowest measure: hyphenation.shortest_only
+    with hyphenation.shortest_only(context) if narrowest else nullcontext():
+        answer = _WEASYPRINT_SPLIT(text, style, context, max_width, justification_spacing, is_line_start, minimum)
     found[key] = (style, answer)
     layout, *rest = answer
     return (copy.copy(layout), *rest)
