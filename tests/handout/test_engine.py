@@ -133,3 +133,32 @@ def test_the_deferred_instancer_is_fonttools_own():
         except Exception as error:  # noqa: BLE001 - the same error from both is the point
             errors.append((type(error), str(error)))
     assert len(errors) == 2 and errors[0] == errors[1]
+
+
+def test_the_html_parser_makes_each_expression_for_a_run_of_characters_once_and_parses_as_before(rich):
+    import tinyhtml5
+    import tinyhtml5.inputstream
+    from xml.etree import ElementTree
+
+    engine.load()
+    html = rich.html.read_text(encoding="utf-8")
+    made: list[tuple] = []
+    kept = tinyhtml5.inputstream.characters_until_regex
+    assert isinstance(kept, engine._CharacterRuns)
+    kept.clear()
+    original_missing = engine._CharacterRuns.__missing__
+
+    class Counted(engine._CharacterRuns):
+        def __missing__(self, key):
+            made.append(key)
+            return original_missing(self, key)
+
+    tinyhtml5.inputstream.characters_until_regex = Counted()
+    try:
+        ours = ElementTree.tostring(tinyhtml5.parse(html))
+        assert 0 < len(made) <= 12  # one per kind of run, however many runs
+        tinyhtml5.inputstream.characters_until_regex = {}  # tinyhtml5's own, which makes each again every time
+        theirs = ElementTree.tostring(tinyhtml5.parse(html))
+    finally:
+        tinyhtml5.inputstream.characters_until_regex = kept
+    assert ours == theirs

@@ -1,6 +1,6 @@
 """WeasyPrint made ready for handouts: loaded without ctypes' compiler probes, set to draw glyphs quickly.
 
-Thirteen costs of WeasyPrint itself that a handout of the group's notes paid, and
+Fourteen costs of WeasyPrint itself that a handout of the group's notes paid, and
 what is done about each; the PDF looks the same:
 
 - loading it, ctypes ran gcc and ld for every library name WeasyPrint tries in
@@ -33,6 +33,8 @@ what is done about each; the PDF looks the same:
   the text a second time (``kept_layouts`` keeps the one line breaking made);
 - drawing a leader (a contents entry's dotted line), it drew each dot as a
   text of its own (``leaders`` draws eight to a box);
+- parsing the HTML, its parser (tinyhtml5) made a regular expression again
+  for every run of text, never finding the one it kept (it keeps them here);
 - embedding a PNG figure, it decoded the file and compressed the pixels again
   into the same kind of data (``png_images`` takes the file's own).
 """
@@ -60,8 +62,8 @@ def load() -> None:
     """Import WeasyPrint (once per process) with its C declarations kept parsed and fontTools' rarely used parts
     deferred; have its C types built without parsing, glyph outlines drawn fast, links' page numbers settled in
     fewer layouts, hyphenation patterns taken from the cache, text layouts set up from shared parts, each
-    line split once per layout and its layout kept for drawing, leaders' dots drawn eight at a time, and PNG
-    figures' pixels embedded as their files hold them.
+    line split once per layout and its layout kept for drawing, leaders' dots drawn eight at a time, PNG
+    figures' pixels embedded as their files hold them, and its HTML parser's expressions kept.
 
     Also when something else imported WeasyPrint first, as a test may.
     """
@@ -76,6 +78,7 @@ def load() -> None:
             # a library only the probes could find, or other declarations than the kept ones: as WeasyPrint does
             import weasyprint  # noqa: F401
     _types_without_parsing(sys.modules["weasyprint.text.ffi"].ffi)
+    _character_runs_kept(sys.modules["tinyhtml5.inputstream"])
     from decks.handout import (
         glyph_paths,
         hyphenation,
@@ -95,6 +98,31 @@ def load() -> None:
     page_references.install()
     hyphenation.install()
     text_layouts.install()
+
+
+def _character_runs_kept(inputstream: ModuleType) -> None:
+    """tinyhtml5 (WeasyPrint's HTML parser) finds the expressions it makes for runs of characters when it asks again."""
+    if type(getattr(inputstream, "characters_until_regex", None)) is dict:
+        inputstream.characters_until_regex = _CharacterRuns()
+
+
+class _CharacterRuns(dict):
+    """tinyhtml5's expressions for "a run of these characters" (or of any others), made as tinyhtml5 makes them.
+
+    tinyhtml5 2.1 stores each expression it makes under the expression
+    rather than under the characters (``characters = cache[characters, ...] =
+    expression`` rebinds ``characters`` first), so it never finds one and
+    makes it again for every run of text and every attribute name: 5,441
+    times for the Attention handout, a third of parsing its HTML. A key it
+    asks for and lacks is made here, the same way, and kept.
+    """
+
+    def __missing__(self, key: tuple[Any, bool]) -> re.Pattern[str]:
+        characters, opposite = key
+        pattern = "".join([f"\\x{ord(character):02x}" for character in characters])
+        expression = re.compile(f"[{pattern}]+" if opposite else f"[^{pattern}]+")
+        self[key] = expression
+        return expression
 
 
 def _types_without_parsing(ffi: Any) -> None:
