@@ -1,6 +1,6 @@
 """WeasyPrint made ready for handouts: loaded without ctypes' compiler probes, set to draw glyphs quickly.
 
-Fourteen costs of WeasyPrint itself that a handout of the group's notes paid, and
+Fifteen costs of WeasyPrint itself that a handout of the group's notes paid, and
 what is done about each; the PDF looks the same:
 
 - loading it, ctypes ran gcc and ld for every library name WeasyPrint tries in
@@ -35,6 +35,8 @@ what is done about each; the PDF looks the same:
   text of its own (``leaders`` draws eight to a box);
 - parsing the HTML, its parser (tinyhtml5) made a regular expression again
   for every run of text, never finding the one it kept (it keeps them here);
+- laying out and drawing a formula, it read the SVG's size again each of the
+  four times it asked (``svg_sizes`` keeps it);
 - embedding a PNG figure, it decoded the file and compressed the pixels again
   into the same kind of data (``png_images`` takes the file's own).
 """
@@ -63,7 +65,8 @@ def load() -> None:
     deferred; have its C types built without parsing, glyph outlines drawn fast, links' page numbers settled in
     fewer layouts, hyphenation patterns taken from the cache, text layouts set up from shared parts, each
     line split once per layout and its layout kept for drawing, leaders' dots drawn eight at a time, PNG
-    figures' pixels embedded as their files hold them, and its HTML parser's expressions kept.
+    figures' pixels embedded as their files hold them, SVG images' sizes kept, and its HTML parser's expressions
+    kept.
 
     Also when something else imported WeasyPrint first, as a test may.
     """
@@ -87,6 +90,7 @@ def load() -> None:
         line_splits,
         page_references,
         png_images,
+        svg_sizes,
         text_layouts,
     )
 
@@ -94,6 +98,7 @@ def load() -> None:
     kept_layouts.install()
     leaders.install()
     png_images.install()
+    svg_sizes.install()
     line_splits.install()
     page_references.install()
     hyphenation.install()
