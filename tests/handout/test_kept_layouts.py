@@ -25,8 +25,8 @@ PAGE = """<html lang="en"><body style="font-family: serif">
 <p style="width: 4cm; white-space: nowrap; overflow: hidden; text-overflow: ellipsis">{prose}</p>
 <p style="width: 5cm; line-clamp: 2">{prose}</p>
 <svg width="200" height="40"><text x="5" y="20" font-size="12">Text inside an SVG</text></svg>
-</body></html>""".format(prose="Attention lets every position look at every other position at once, so the path between "
-                          "two distant words is short and the whole computation runs in parallel. " * 3)
+</body></html>""".format(prose="Attention lets every position look at every other position at once, so the path "
+                          "between two distant words is short and the whole computation runs in parallel. " * 3)
 
 
 def _weasyprint_makes_layouts_anew(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -69,4 +69,4 @@ def test_lines_without_justification_or_ellipsis_are_drawn_with_the_layouts_thei
     assert len(made_anew) == 3  # the lines drawn with an ellipsis: the clamped paragraph's last, the two cut off
     made_anew.clear()
     HTML(string=PAGE).write_pdf()
-    assert len(made_anew) == 3 + 11  # and the justified paragraph's lines, all but its last of twelve  # and the justified paragraph's lines but its last
+    assert len(made_anew) == 3 + 11  # and the justified paragraph's lines, all but its last of twelve

@@ -1,4 +1,4 @@
-"""PNG figures in the handout: the file's own pixel data where it is already what the PDF needs, the same pixels always."""
+"""PNG figures in the handout: the file's own pixel data where it already is what the PDF needs; same pixels."""
 
 from __future__ import annotations
 

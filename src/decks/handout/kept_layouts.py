@@ -11,11 +11,12 @@ extra spacing and draws it with; such a box gets its own layout, drawn as
 before). The drawing sets Pango's single-paragraph mode, and a change of
 mode makes Pango lay the line out anew (33 µs, against 2 µs for lines it
 has); text with no paragraph separator lays out the same in that mode, so
-such text gets it when it is set and the kept lines stay valid. A line drawn with an ellipsis changes its layout: it gets a new one,
-as before. One layout may serve many boxes: a leader's dots (a contents
-page's dotted lines) are copies of one box, 2,800 in the Attention
-handout. The PDF's bytes do not change; the kept layouts cost memory until
-the handout is written (20 MiB more at the peak for the largest corpus handouts).
+such text gets it when it is set and the kept lines stay valid. A line
+drawn with an ellipsis changes its layout: it gets a new one, as before.
+One layout may serve many boxes: a leader's dots (a contents page's dotted
+lines) are copies of one box, 2,800 in the Attention handout. The PDF's
+bytes do not change; the kept layouts cost memory until the handout is
+written (20 MiB more at the peak for the largest corpus handouts).
 Importing this module imports WeasyPrint.
 """
 

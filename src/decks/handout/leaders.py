@@ -41,10 +41,10 @@ def handle_leader(context: Any, line: Any, containing_block: Any) -> None:
         dots = sorted(box.children, key=lambda dot: dot.position_x)
         if _side_by_side(dots):
             groups = [dots[start:start + _DOTS_PER_BOX] for start in range(0, len(dots), _DOTS_PER_BOX)]
-            layouts: dict[int, Any] = {}  # dots in a group -> the layout of their text, shared as WeasyPrint's copies were
-            rows = [_row(context, group, layouts) for group in groups]
-            if None not in rows:
-                box.children = tuple(rows)
+            layouts: dict[int, Any] = {}  # dots in a group -> their text's layout, shared as WeasyPrint's copies were
+            joined = [_joined(context, group, layouts) for group in groups]
+            if None not in joined:
+                box.children = tuple(joined)
 
 
 def _side_by_side(dots: list[Any]) -> bool:
@@ -54,18 +54,18 @@ def _side_by_side(dots: list[Any]) -> bool:
                for index, dot in enumerate(dots))
 
 
-def _row(context: Any, dots: list[Any], layouts: dict[int, Any]) -> Any | None:
+def _joined(context: Any, dots: list[Any], layouts: dict[int, Any]) -> Any | None:
     """One text box with the text of ``dots``, where the first was; None if Pango would not advance them the same."""
     first = dots[0]
-    row = first.copy_with_text(first.text * len(dots))
+    joined = first.copy_with_text(first.text * len(dots))
     layout = layouts.get(len(dots))
     if layout is None:
-        layout = create_layout(row.text, row.style, context, None, 0)
-        width, _ = line_size(layout.get_first_line()[0], row.style)
+        layout = create_layout(joined.text, joined.style, context, None, 0)
+        width, _ = line_size(layout.get_first_line()[0], joined.style)
         if abs(width - first.width * len(dots)) > _TOLERANCE_PX:
             return None
         layout.deactivate()
         layouts[len(dots)] = layout
-    row.pango_layout = layout
-    row.width = first.width * len(dots)
-    return row
+    joined.pango_layout = layout
+    joined.width = first.width * len(dots)
+    return joined
