@@ -2,8 +2,8 @@
 
 Typeset formulas, read Markdown documents, font coverage, fetched web files, deck plans,
 template skeletons, hyphenation patterns, WeasyPrint's C declarations and handouts' page
-numbers all live there, each kind in a folder of its own. An entry is one file named by the SHA-256 of its
-key, written through a temporary file renamed into place, so a reader never
+numbers all live there, each kind in a folder of its own. An entry is one file named by
+the SHA-256 of its key, written through a temporary file renamed into place, so a reader never
 sees half an entry, and trusted only when it parses. A cache costs time when it
 cannot be read or written, never a build: those errors are ignored.
 """

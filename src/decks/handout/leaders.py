@@ -34,10 +34,16 @@ def install() -> None:
 
 
 def handle_leader(context: Any, line: Any, containing_block: Any) -> None:
-    """WeasyPrint's ``handle_leader`` for ``line``, its row of dots then made a few text boxes."""
-    _WEASYPRINT_HANDLE_LEADER(context, line, containing_block)
+    """WeasyPrint's ``handle_leader`` for ``line``, its row of dots then made a few text boxes.
+
+    Called for every line: one without a leader, WeasyPrint's own would leave
+    as it is, so it is not searched a second time.
+    """
     _, box = leader.leader_index(line)
-    if box is not None and len(box.children) > 1:
+    if box is None:
+        return
+    _WEASYPRINT_HANDLE_LEADER(context, line, containing_block)
+    if len(box.children) > 1:
         dots = sorted(box.children, key=lambda dot: dot.position_x)
         if _side_by_side(dots):
             groups = [dots[start:start + _DOTS_PER_BOX] for start in range(0, len(dots), _DOTS_PER_BOX)]
