@@ -174,6 +174,56 @@ def test_a_curve_mirroring_the_previous_one_becomes_t_and_the_empty_line_after_a
     assert equations._compact_path("M 0 0 C 1 1 2 2 3 3") == "M 0 0 C 1 1 2 2 3 3"  # a shape it does not know
 
 
+DRAWINGS = [  # formulas whose drawing decks changes from ziamath's: it must look the same
+    r"\mathrm{Attention}(Q, K, V) = \mathrm{softmax}\left(\frac{QK^\top}{\sqrt{d_k}}\right)V",
+    r"\oint_C \vec{F} \cdot d\vec{r} = \iint_S (\nabla \times \vec{F}) \cdot d\vec{S} \neq 0",
+    r"\begin{pmatrix} a & b \\ c & d \end{pmatrix}^{-1} \hat{x} \widetilde{xyz} \text{ for all } x",
+    r"\left\{ \begin{array}{l} \int_0^\infty e^{-x^2} dx \\ \mathbb{R}^{n} \oplus \hat{\mathcal{H}} \end{array} \right.",
+    r"\mathrm{PE}_{(pos, 2i)} = \sin(pos / 10000^{2i / d_{\mathrm{model}}}) \quad \mathop{\mathrm{arg\,max}}_{\theta} x",
+]
+
+
+@pytest.mark.parametrize("tex", DRAWINGS)
+def test_glyph_outlines_written_compact_as_they_are_made_are_what_compacting_ziafonts_gave(tex, uncached, monkeypatch):
+    made_compact = _typeset_afresh(tex)
+    glyph, node = _ziamath_classes()
+    monkeypatch.setattr(glyph, "svgpath", glyph.svgpath.writes)  # ziafont's own outlines
+    monkeypatch.setattr(node, "size_px", node.size_px.reads)  # and its own reading of lengths, at every ask
+    assert _typeset_afresh(tex) == made_compact
+
+
+@pytest.mark.parametrize("length", ["0.2em", "-1.5ex", "thinmathspace", "negativemediummathspace", "3pt", "12", "2mu"])
+def test_a_mathml_length_read_once_is_what_ziamath_reads_at_every_ask(length):
+    _, node = _ziamath_classes()
+    math = equations._ziamath().Math("<math><msub><mi>x</mi><mi>k</mi></msub></math>", size=20)
+    script = math.node.nodes[0].nodes[1]  # the subscript: a smaller glyph size than the formula's
+    for one in (math.node, script):
+        assert node.size_px(one, length) == node.size_px.reads(one, length)
+        assert node.size_px(one, length, 7.5) == node.size_px.reads(one, length, 7.5)
+
+
+@pytest.fixture
+def uncached(monkeypatch):
+    """Every formula typeset in the test itself: no disk cache, and the memory's emptied after."""
+    monkeypatch.setattr(diskcache, "_root", None)
+    yield
+    equations.clear_memory_cache()
+
+
+def _typeset_afresh(tex: str) -> equations.Rendered:
+    equations.clear_memory_cache()
+    return typeset(tex, display=True, size_pt=20)
+
+
+def _ziamath_classes() -> tuple[type, type]:
+    """ziafont's glyph and ziamath's node classes, once decks has set ziamath up."""
+    equations._ziamath()
+    from ziafont.glyph import SimpleGlyph
+    from ziamath.nodes.mnode import Mnode
+
+    return SimpleGlyph, Mnode
+
+
 @pytest.mark.parametrize(
     "tex",
     [
@@ -181,37 +231,24 @@ def test_a_curve_mirroring_the_previous_one_becomes_t_and_the_empty_line_after_a
         r"\begin{cases} \mathcal{L} & x > 0 \\ \mathbb{R}^{n \times n} & \text{else} \end{cases}",
     ],
 )
-def test_ziamath_reading_parent_styles_without_copying_them_draws_the_same(tex, monkeypatch):
+def test_ziamath_reading_parent_styles_without_copying_them_draws_the_same(tex, uncached, monkeypatch):
     import dataclasses
 
     styles = equations._ziamath().styles  # imported as decks imports it (ziamath warns on a plain import)
-    monkeypatch.setattr(diskcache, "_root", None)
-    equations.clear_memory_cache()
-    quick = typeset(tex, display=True, size_pt=20)
+    quick = _typeset_afresh(tex)
     monkeypatch.setattr(styles, "asdict", dataclasses.asdict)  # ziamath's own deep copy
-    equations.clear_memory_cache()
-    assert typeset(tex, display=True, size_pt=20) == quick
-    equations.clear_memory_cache()
+    assert _typeset_afresh(tex) == quick
 
 
-@pytest.mark.parametrize(
-    "tex",
-    [
-        r"\mathrm{Attention}(Q, K, V) = \mathrm{softmax}\left(\frac{QK^\top}{\sqrt{d_k}}\right)V",
-        r"\oint_C \vec{F} \cdot d\vec{r} = \iint_S (\nabla \times \vec{F}) \cdot d\vec{S} \neq 0",
-        r"\begin{pmatrix} a & b \\ c & d \end{pmatrix}^{-1} \hat{x} \widetilde{xyz} \text{ for all } x",
-    ],
-)
-def test_the_compact_svg_draws_what_ziamath_drew_in_fewer_points(tex, monkeypatch):
+@pytest.mark.parametrize("tex", DRAWINGS)
+def test_the_compact_svg_draws_what_ziamath_drew_in_fewer_points(tex, uncached, monkeypatch):
     import cairosvg
 
-    monkeypatch.setattr(diskcache, "_root", None)
-    equations.clear_memory_cache()
-    compact = typeset(tex, display=True, size_pt=20)
+    compact = _typeset_afresh(tex)
     monkeypatch.setattr(equations, "_compact_svg", lambda svg: svg)
-    equations.clear_memory_cache()
-    plain = typeset(tex, display=True, size_pt=20)
-    equations.clear_memory_cache()
+    glyph, _ = _ziamath_classes()
+    monkeypatch.setattr(glyph, "svgpath", glyph.svgpath.writes)  # ziafont's own outlines
+    plain = _typeset_afresh(tex)
 
     def alpha(svg: str) -> Image.Image:
         size = {"output_width": round(plain.width_pt * 8), "output_height": round(plain.height_pt * 8)}

@@ -155,13 +155,21 @@ def _configure_ziamath(ziamath: ModuleType) -> None:
     symbol again at every use. TeX and MathJax use neither the math kerning that tucks
     P_k under the P nor letter italic corrections on top of the overhang; without
     them scripts sit where readers of LaTeX expect them. And each node reads its
-    parent's style without ziamath deep-copying it first (``_field_values``).
+    parent's style without ziamath deep-copying it first (``_field_values``), a
+    glyph's outline is written compact as it is made (``_compact_glyph_path``), and
+    a length is read from its MathML attribute once (``_length_in_pixels``).
     """
+    from ziafont.glyph import SimpleGlyph
     from ziamath import operators, styles
+    from ziamath.nodes.mnode import Mnode
     from ziamath.nodes.mrow import Mrow
 
     ziamath.config.svg2 = False
     styles.asdict = _field_values
+    if not hasattr(SimpleGlyph.svgpath, "writes"):
+        SimpleGlyph.svgpath = _compact_glyph_path(SimpleGlyph.svgpath)
+    if not hasattr(Mnode.size_px, "reads"):
+        Mnode.size_px = _length_in_pixels(Mnode.size_px)
     if not hasattr(Mrow._get_height_nostretch, "measures"):
         stretchy = frozenset(name for (name, _), values in operators.operators.items()
                              if values.get("stretchy", "false") != "false")
@@ -197,6 +205,57 @@ def _measured_only_to_stretch(measure: Callable[..., tuple[float, float]], stret
 
     height.measures = measure  # type: ignore[attr-defined]
     return height
+
+
+def _compact_glyph_path(write: Callable[..., Any]) -> Callable[..., Any]:
+    """ziafont's ``<path>`` of a glyph's outline, written compact (``_compacted``) as it is made.
+
+    ziafont formats every point of every outline into a path string, which
+    ``_compact_svg`` then read back number by number to write it shorter: the
+    two took a third of a formula's time. The points are now formatted once, as
+    ziafont formats them, and the path is the one ``_compact_path`` made of
+    ziafont's. An outline of cubic curves (a CFF font) is left to ziafont.
+    """
+    from xml.etree import ElementTree
+
+    from ziafont.config import config
+
+    def path(glyph: Any, x0: float = 0, y0: float = 0, scale_factor: float = 1) -> Any:
+        scale = glyph.funits_to_points(1, scale_factor)
+        number = f".{config.precision}f"
+        steps: list[tuple[str, list[str]]] = []
+        for operator in glyph.operators:
+            points, _ = operator.points()
+            letter = _OUTLINE_STEPS.get(type(operator).__name__, "C")
+            if letter == "M" and steps:
+                steps.append(("Z", []))
+            steps.append((letter, [format(float(value), number).rstrip("0").rstrip(".")
+                                   for point in points for value in (x0 + point.x * scale, y0 - point.y * scale)]))
+        if not steps:
+            return None
+        d = _compacted([*steps, ("Z", [])])
+        return write(glyph, x0, y0, scale_factor) if d is None else ElementTree.Element("path", attrib={"d": d})
+
+    path.writes = write  # type: ignore[attr-defined]
+    return path
+
+
+_OUTLINE_STEPS = {"Moveto": "M", "Lineto": "L", "Quad": "Q"}  # ziafont's outline operators, as path letters
+
+
+def _length_in_pixels(read: Callable[..., float]) -> Callable[..., float]:
+    """ziamath's reading of a MathML length (``0.2em``, ``thinmathspace``), done once per length and font size.
+
+    ziamath builds its table of named spaces and parses the string at every
+    ask, thousands of times a handout; the answer depends on nothing else.
+    """
+    known = functools.lru_cache(maxsize=4096)(lambda size, fontsize: read(None, size, fontsize))
+
+    def size_px(node: Any, size: str, fontsize: float | None = None) -> float:
+        return known(size, node.glyphsize if fontsize is None else fontsize)
+
+    size_px.reads = read  # type: ignore[attr-defined]
+    return size_px
 
 
 def _may_stretch(element: Any, stretchy: Collection[str]) -> bool:
@@ -685,41 +744,46 @@ def _glyph_fill(element: etree._Element) -> str:
 
 
 def _compact_path(d: str) -> str:
-    """A glyph's path with the same shape in fewer points; any other path as it is.
+    """A glyph's path with the same shape in fewer points (``_compacted``); any other path as it is."""
+    compact = _compacted((step[1], step[2].split()) for step in _PATH_STEP.finditer(d))
+    return d if compact is None else compact
+
+
+def _compacted(steps: Iterable[tuple[str, list[str]]]) -> str | None:
+    """A glyph outline's steps (letter, numbers as written) as a shorter path; None for a shape it does not know.
 
     The zero-length line ziamath starts each contour with goes, and a quadratic
     curve whose control point mirrors the previous curve's (TrueType's implied
     on-curve points) is written as ``T`` with its end point only.
     """
-    steps: list[str] = []
+    written: list[str] = []
     start = current = (0.0, 0.0)
     control: tuple[float, float] | None = None  # the previous curve's control point, as a reader works it out
-    for letter, arguments in _PATH_STEP.findall(d):
-        numbers = arguments.split()
+    for letter, numbers in steps:
         if _PATH_ARITY.get(letter) != len(numbers):
-            return d
+            return None
         values = [float(number) for number in numbers]
         if letter == "Q":
             mirrored = (2 * current[0] - control[0], 2 * current[1] - control[1]) if control is not None else None
             if mirrored is not None and all(abs(a - b) <= _MIRROR_TOLERANCE_PT for a, b in zip(mirrored, values[:2])):
-                steps.append(f"T {numbers[2]} {numbers[3]}")
+                written.append(f"T {numbers[2]} {numbers[3]}")
                 control = mirrored
             else:
-                steps.append(f"Q {' '.join(numbers)}")
+                written.append(f"Q {' '.join(numbers)}")
                 control = (values[0], values[1])
             current = (values[2], values[3])
             continue
         control = None
         if letter == "Z":
-            steps.append("Z")
+            written.append("Z")
             current = start
         elif letter == "M":
-            steps.append(f"M {' '.join(numbers)}")
+            written.append(f"M {' '.join(numbers)}")
             start = current = (values[0], values[1])
-        elif not (steps and steps[-1].startswith("M") and (values[0], values[1]) == current):
-            steps.append(f"L {' '.join(numbers)}")
+        elif not (written and written[-1].startswith("M") and (values[0], values[1]) == current):
+            written.append(f"L {' '.join(numbers)}")
             current = (values[0], values[1])
-    return " ".join(steps)
+    return " ".join(written)
 
 
 @functools.lru_cache(maxsize=1024)
