@@ -69,6 +69,7 @@ def render_document(
         toc=[{"level": entry.level, "anchor": entry.anchor, "html": Markup(entry.html)} for entry in body.toc],
         colors=_css_names(theme.values["colors"]),
         handout=settings,
+        properties=root_properties(theme),
         pygments_css=Markup(pygments_css(theme.section("code")["pygments_style"])),
         stylesheet_url=stylesheet_path(theme).as_uri(),
         base_url=base_dir.resolve().as_uri() + "/",
@@ -144,6 +145,31 @@ def _rgb(colour: str) -> str:
     return ", ".join(str(int(hex_digits[i : i + 2], 16)) for i in (0, 2, 4))
 
 
+def root_properties(theme: Theme) -> dict[str, str]:
+    """The custom properties the handout sets on ``:root`` (``--text``, ``--body-size``, ...), by name without ``--``.
+
+    The template writes them into the page and ``pdf.py`` into the theme's
+    stylesheet before parsing it (``theme_values``): the two must agree.
+    """
+    from markupsafe import Markup
+
+    theme = theme.for_handout()
+    settings = theme.section("handout")
+    properties: dict[str, str] = {}
+    for name, value in _css_names(theme.values["colors"]).items():
+        properties |= {name: value, f"{name}-rgb": _rgb(value)}
+    for name in ("body_font", "heading_font", "code_font"):
+        properties[_css_name(name)] = Markup(settings[name])  # quoted family names, as they are
+    for name in ("body_size", "code_size", "footnote_size"):
+        properties[_css_name(name)] = f"{settings[name]}pt"
+    properties["line-height"] = str(settings["line_height"])
+    return properties
+
+
 def _css_names(colours: Mapping[str, str]) -> dict[str, str]:
     """Theme colours keyed by CSS custom property name: ``code_background`` -> ``code-background``."""
-    return {key.replace("_", "-"): value for key, value in sorted(colours.items())}
+    return {_css_name(key): value for key, value in sorted(colours.items())}
+
+
+def _css_name(key: str) -> str:
+    return key.replace("_", "-")

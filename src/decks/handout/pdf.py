@@ -26,7 +26,7 @@ from typing import Any
 
 from decks import diskcache
 from decks.errors import Diagnostic, shown_path
-from decks.handout.html import render_document, stylesheet_path
+from decks.handout.html import render_document, root_properties, stylesheet_path
 from decks.model import Document
 from decks.resources import images
 from decks.themes import Theme
@@ -144,21 +144,29 @@ def _stylesheet(css_path: Path, theme: Theme, repo_root: Path) -> tuple[Any, Any
     (say, during ``decks watch``) parses again.
     """
     chain = tuple(path.read_text(encoding="utf-8") for path in theme.files() if path.suffix == ".css")
-    return _parsed(css_path, css_path.read_text(encoding="utf-8"), chain, repo_root)
+    values = tuple(root_properties(theme).items())
+    return _parsed(css_path, css_path.read_text(encoding="utf-8"), chain, values, repo_root)
 
 
 @lru_cache(maxsize=8)
-def _parsed(css_path: Path, text: str, _chain: tuple[str, ...], repo_root: Path) -> tuple[Any, Any, tuple[Diagnostic, ...]]:
-    """Parsed once per stylesheet content: parsing and font set-up cost more than a short handout."""
+def _parsed(css_path: Path, text: str, chain: tuple[str, ...], values: tuple[tuple[str, str], ...], repo_root: Path,
+            ) -> tuple[Any, Any, tuple[Diagnostic, ...]]:
+    """Parsed once per stylesheet content and theme values: parsing and font set-up cost more than a short handout.
+
+    The theme's values are written in where the stylesheets read them (``theme_values``).
+    """
     from weasyprint import CSS
 
-    from decks.handout.fetch import RepositoryFetcher
+    from decks.handout.theme_values import ValuesFetcher, with_values
+
+    def write(css: str) -> str:
+        return with_values(css, dict(values), chain)
 
     shown = shown_path(css_path, repo_root)
-    fetcher = RepositoryFetcher(repo_root, shown, allow_remote=False)
+    fetcher = ValuesFetcher(repo_root, shown, allow_remote=False, write=write)
     fonts = _fonts()
     with _weasyprint_log() as records:
-        css = CSS(string=text, base_url=css_path.as_uri(), url_fetcher=fetcher, font_config=fonts)
+        css = CSS(string=write(text), base_url=css_path.as_uri(), url_fetcher=fetcher, font_config=fonts)
     return fonts, css, (*fetcher.diagnostics, *_logged(records, shown, fetcher.refused))
 
 
