@@ -1,6 +1,6 @@
 """WeasyPrint made ready for handouts: loaded without ctypes' compiler probes, set to draw glyphs quickly.
 
-Fifteen costs of WeasyPrint itself that a handout of the group's notes paid, and
+Sixteen costs of WeasyPrint itself that a handout of the group's notes paid, and
 what is done about each; the PDF looks the same:
 
 - loading it, ctypes ran gcc and ld for every library name WeasyPrint tries in
@@ -38,7 +38,9 @@ what is done about each; the PDF looks the same:
 - laying out and drawing a formula, it read the SVG's size again each of the
   four times it asked (``svg_sizes`` keeps it);
 - embedding a PNG figure, it decoded the file and compressed the pixels again
-  into the same kind of data (``png_images`` takes the file's own).
+  into the same kind of data (``png_images`` takes the file's own);
+- laying out a list, it measured each item's marker twice to size its box
+  (``marker_widths`` keeps the width per kind of item and marker).
 """
 
 from __future__ import annotations
@@ -65,8 +67,8 @@ def load() -> None:
     deferred; have its C types built without parsing, glyph outlines drawn fast, links' page numbers settled in
     fewer layouts, hyphenation patterns taken from the cache, text layouts set up from shared parts, each
     line split once per layout and its layout kept for drawing, leaders' dots drawn eight at a time, PNG
-    figures' pixels embedded as their files hold them, SVG images' sizes kept, and its HTML parser's expressions
-    kept.
+    figures' pixels embedded as their files hold them, SVG images' sizes and list markers' widths kept, and its
+    HTML parser's expressions kept.
 
     Also when something else imported WeasyPrint first, as a test may.
     """
@@ -88,6 +90,7 @@ def load() -> None:
         kept_layouts,
         leaders,
         line_splits,
+        marker_widths,
         page_references,
         png_images,
         svg_sizes,
@@ -99,6 +102,7 @@ def load() -> None:
     leaders.install()
     png_images.install()
     svg_sizes.install()
+    marker_widths.install()
     line_splits.install()
     page_references.install()
     hyphenation.install()
