@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
+from types import ModuleType
+
+import pytest
 
 from decks.errors import Diagnostic
 from decks.model import (
@@ -226,3 +230,43 @@ def page_of(texts: list[str], words: str, start: int = 0) -> int:
         if words in page:
             return number
     raise AssertionError(f"{words!r} is on no page")
+
+
+def built_both_ways(
+    folder: Path, document: Document, module: ModuleType, weasyprints: str, *, replaces: str,
+    prepare: Callable[[Path], None] = lambda repo: None,
+) -> list[tuple[bytes, int]]:
+    """A handout built with one of decks' replacements of a WeasyPrint function, then with WeasyPrint's own.
+
+    ``module`` is the decks module (``struts``): it keeps WeasyPrint's function
+    as ``weasyprints``, puts its own function of the same name in the WeasyPrint
+    module ``replaces`` names (``weasyprint.layout.inline``), and installs it when
+    a handout is written. Each result is the PDF's bytes and how many times
+    WeasyPrint's function ran.
+    """
+    import importlib
+
+    from decks.handout import engine
+
+    engine.load()
+    place = importlib.import_module(replaces)
+    weasyprint_function = getattr(module, weasyprints)
+    name = weasyprint_function.__name__
+    results = []
+    for keep in (True, False):
+        ran: list[object] = []
+
+        def counted(*args: object, ran: list[object] = ran) -> object:
+            ran.append(args)
+            return weasyprint_function(*args)
+
+        used = getattr(module, name) if keep else counted
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(module, weasyprints, counted)
+            patch.setattr(module, "install", lambda used=used: setattr(place, name, used))
+            repo = make_repo(folder / ("kept" if keep else "weasyprint") / "repo")
+            prepare(repo)
+            built = build(repo, document)
+        module.install()
+        results.append((built.pdf.read_bytes(), len(ran)))
+    return results

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from handout_helpers import build, document, heading, make_repo, para
+from handout_helpers import built_both_ways, document, heading, para
 
 from decks.model import ListBlock, ListItem, Quote
 
@@ -27,33 +27,19 @@ def lists() -> tuple:
 
 @pytest.fixture(scope="module")
 def measured(tmp_path_factory: pytest.TempPathFactory) -> list[tuple[bytes, int]]:
-    """The lists' handout and how many markers WeasyPrint measured: with the widths kept, then without."""
+    """The lists' handout and how many boxes WeasyPrint sized to fit: with marker widths kept, then without."""
     from decks.handout import engine
 
     engine.load()
-    from weasyprint.layout import absolute, preferred
-
     from decks.handout import marker_widths
 
-    results = []
-    for keep in (True, False):
-        asked: list[bool] = []
+    def quote_items_larger(repo: Path) -> None:
+        with (repo / "themes" / "default" / "handout.css").open("a", encoding="utf-8") as stylesheet:
+            stylesheet.write("\nblockquote li { font-size: 16pt; }\n")
 
-        def measure(context, box, width, asked=asked):
-            asked.append(box.is_outside_marker)
-            return preferred.shrink_to_fit(context, box, width)
-
-        sizing = marker_widths.shrink_to_fit if keep else measure
-        with pytest.MonkeyPatch.context() as patch:
-            patch.setattr(marker_widths, "_WEASYPRINT_SHRINK_TO_FIT", measure)
-            patch.setattr(marker_widths, "install", lambda sizing=sizing: setattr(absolute, "shrink_to_fit", sizing))
-            repo = make_repo(tmp_path_factory.mktemp("lists") / "repo")
-            with (repo / "themes" / "default" / "handout.css").open("a", encoding="utf-8") as stylesheet:
-                stylesheet.write("\nblockquote li { font-size: 16pt; }\n")
-            built = build(repo, document(*lists()))
-        marker_widths.install()
-        results.append((built.pdf.read_bytes(), sum(asked)))
-    return results
+    return built_both_ways(tmp_path_factory.mktemp("lists"), document(*lists()), marker_widths,
+                           "_WEASYPRINT_SHRINK_TO_FIT", replaces="weasyprint.layout.absolute",
+                           prepare=quote_items_larger)
 
 
 def test_lists_print_the_same_with_marker_widths_kept(measured):

@@ -1,6 +1,6 @@
 """WeasyPrint made ready for handouts: loaded without ctypes' compiler probes, set to draw glyphs quickly.
 
-Sixteen costs of WeasyPrint itself that a handout of the group's notes paid, and
+Seventeen costs of WeasyPrint itself that a handout of the group's notes paid, and
 what is done about each; the PDF looks the same:
 
 - loading it, ctypes ran gcc and ld for every library name WeasyPrint tries in
@@ -40,7 +40,10 @@ what is done about each; the PDF looks the same:
 - embedding a PNG figure, it decoded the file and compressed the pixels again
   into the same kind of data (``png_images`` takes the file's own);
 - laying out a list, it measured each item's marker twice to size its box
-  (``marker_widths`` keeps the width per kind of item and marker).
+  (``marker_widths`` keeps the width per kind of item and marker);
+- laying out each line and piece of text, it found the style's strut (line
+  height and baseline) by a key made of fifteen of its values (``struts``
+  keeps it on the style).
 """
 
 from __future__ import annotations
@@ -67,8 +70,8 @@ def load() -> None:
     deferred; have its C types built without parsing, glyph outlines drawn fast, links' page numbers settled in
     fewer layouts, hyphenation patterns taken from the cache, text layouts set up from shared parts, each
     line split once per layout and its layout kept for drawing, leaders' dots drawn eight at a time, PNG
-    figures' pixels embedded as their files hold them, SVG images' sizes and list markers' widths kept, and its
-    HTML parser's expressions kept.
+    figures' pixels embedded as their files hold them, SVG images' sizes, list markers' widths and styles' struts
+    kept, and its HTML parser's expressions kept.
 
     Also when something else imported WeasyPrint first, as a test may.
     """
@@ -93,6 +96,7 @@ def load() -> None:
         marker_widths,
         page_references,
         png_images,
+        struts,
         svg_sizes,
         text_layouts,
     )
@@ -103,6 +107,7 @@ def load() -> None:
     png_images.install()
     svg_sizes.install()
     marker_widths.install()
+    struts.install()
     line_splits.install()
     page_references.install()
     hyphenation.install()
