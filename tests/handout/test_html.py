@@ -23,6 +23,7 @@ from decks.model import (
     Link,
     ListBlock,
     ListItem,
+    Math,
     MathBlock,
     Notes,
     Paragraph,
@@ -294,6 +295,15 @@ def test_display_math_is_an_svg_image_with_its_latex_as_alt_text(repo):
     image = body(tree).find(".//img")
     assert image.get("src").startswith("data:image/svg+xml;base64,")
     assert image.get("alt") == "E = mc^2"
+
+
+def test_a_macro_defined_in_one_formula_holds_in_the_others_and_its_definition_shows_nothing(repo):
+    """As on GitHub, whose MathJax keeps a page's \\newcommand for the formulas after it (as the deck does)."""
+    defining, using = r"\newcommand{\R}{\mathbb{R}}", r"x \in \R^{d}"
+    tree, diagnostics = render(repo, para("Let ", Math(defining), "be the reals."), MathBlock(using))
+    assert not diagnostics
+    assert [image.get("alt") for image in body(tree).iter("img")] == [using]  # typeset; the definition is not shown
+    assert body(tree).find(".//code") is None  # no formula left as LaTeX source
 
 
 def test_speaker_notes_are_left_out_of_the_handout(repo):

@@ -53,6 +53,7 @@ from decks.model import (
     Text,
     ThematicBreak,
     plain_text,
+    walk,
 )
 from decks.resources import split_url, too_many_pixels
 
@@ -140,6 +141,16 @@ def _without_title(document: Document) -> tuple[Block, ...]:
     return blocks
 
 
+def _macros(document: Document) -> tuple[str, frozenset[str]]:
+    """The macro definitions in the document's formulas, for every formula, and the formulas that only define."""
+    formulas = [node.tex for node in walk(document) if isinstance(node, Math | MathBlock)]
+    if not any("\\" in tex for tex in formulas):  # no command at all: nothing to define (and no import)
+        return "", frozenset()
+    from decks.equations import collect_macros, defines_only
+
+    return collect_macros(formulas), frozenset(tex for tex in formulas if defines_only(tex))
+
+
 class _BodyWriter:
     """Serialises blocks and inlines; holds the state one document needs (numbers, ids, section)."""
 
@@ -151,6 +162,8 @@ class _BodyWriter:
         self.toc: list[TocEntry] = []
         self.diagnostics: list[Diagnostic] = []
         self._footnotes = {note.label: note for note in document.footnotes}
+        # On GitHub a formula's \newcommand holds for the rest of the page, and the formula itself shows nothing.
+        self._macros, self._definitions = _macros(document)
         self._footnote_numbers: dict[str, int] = {}
         self._notes = 0  # footnotes and link notes share one sequence of numbers
         self._line = 0  # the line of the block being written, for inline diagnostics
@@ -468,8 +481,11 @@ class _BodyWriter:
         return _Target("", local.relative_to(root).as_posix() if local.is_relative_to(root) else parts.path)
 
     def _math(self, tex: str, *, display: bool) -> str:
+        if tex in self._definitions:
+            return ""
         markup, problem = math_markup(
-            tex, display=display, size_pt=self.settings.math_size, colour=self.settings.math_colour
+            tex, display=display, size_pt=self.settings.math_size, colour=self.settings.math_colour,
+            preamble=self._macros,
         )
         if problem:
             self._warn(self._line, f"math not typeset ({problem}): {_shorten(tex)}")

@@ -11,11 +11,14 @@ from base64 import b64encode
 from html import escape
 
 
-def math_markup(tex: str, *, display: bool, size_pt: float, colour: str) -> tuple[str, str]:
-    """The markup for one formula in ``colour`` (``RRGGBB``), and why it could not be typeset ("" if it was)."""
+def math_markup(tex: str, *, display: bool, size_pt: float, colour: str, preamble: str = "") -> tuple[str, str]:
+    """The markup for one formula in ``colour`` (``RRGGBB``), and why it could not be typeset ("" if it was).
+
+    ``preamble`` holds the page's macro definitions (``equations.collect_macros``).
+    """
     from decks.equations import typeset
 
-    rendered = typeset(tex, display=display, size_pt=size_pt, color=colour)
+    rendered = typeset(tex, display=display, size_pt=size_pt, color=colour, preamble=preamble)
     if rendered.problem:
         return _source_markup(tex, display=display), rendered.problem
     data = b64encode(rendered.svg.encode("utf-8")).decode("ascii")
