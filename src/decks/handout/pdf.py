@@ -91,7 +91,7 @@ def _write_handout(
         else:
             layout = lay_out(inline | called)
     html_out.write_text(layout.html, encoding="utf-8")
-    with _weasyprint_log() as records, _source_date_epoch(timestamp), engine.default_compression():
+    with _weasyprint_log() as records, _source_date_epoch(timestamp), engine.fast_compression():
         layout.pages.write_pdf(out, **_RENDER_OPTIONS)
     fetcher = layout.fetcher  # it also served what was only drawn, such as images inside an SVG
     logged = _logged([*layout.records, *records], document.source, fetcher.refused)
