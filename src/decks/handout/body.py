@@ -144,7 +144,7 @@ def _without_title(document: Document) -> tuple[Block, ...]:
 def _macros(document: Document) -> tuple[str, frozenset[str]]:
     """The macro definitions in the document's formulas, for every formula, and the formulas that only define."""
     formulas = [node.tex for node in walk(document) if isinstance(node, Math | MathBlock)]
-    if not any("\\" in tex for tex in formulas):  # no command at all: nothing to define (and no import)
+    if not formulas:
         return "", frozenset()
     from decks.equations import collect_macros, defines_only
 
