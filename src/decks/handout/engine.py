@@ -1,6 +1,6 @@
 """WeasyPrint made ready for handouts: loaded without ctypes' compiler probes, set to draw glyphs quickly.
 
-Seventeen costs of WeasyPrint itself that a handout of the group's notes paid, and
+Eighteen costs of WeasyPrint itself that a handout of the group's notes paid, and
 what is done about each; the PDF looks the same:
 
 - loading it, ctypes ran gcc and ld for every library name WeasyPrint tries in
@@ -29,6 +29,9 @@ what is done about each; the PDF looks the same:
 - laying out, it split the same text at the same width again and again: a
   page's footnote area for each footnote added, a table's cells for each of
   their measures (``line_splits`` keeps each answer for the layout);
+- measuring a page's footnote area for each footnote added, it laid out all
+  the page's footnotes again, k² layouts for k notes (``footnote_areas`` keeps
+  each footnote's layout for the measures);
 - drawing a piece of text, it made the text's Pango layout again and shaped
   the text a second time (``kept_layouts`` keeps the one line breaking made);
 - drawing a leader (a contents entry's dotted line), it drew each dot as a
@@ -70,8 +73,8 @@ def load() -> None:
     deferred; have its C types built without parsing, glyph outlines drawn fast, links' page numbers settled in
     fewer layouts, hyphenation patterns taken from the cache, text layouts set up from shared parts, each
     line split once per layout and its layout kept for drawing, leaders' dots drawn eight at a time, PNG
-    figures' pixels embedded as their files hold them, SVG images' sizes, list markers' widths and styles' struts
-    kept, and its HTML parser's expressions kept.
+    figures' pixels embedded as their files hold them, SVG images' sizes, list markers' widths, styles' struts and
+    footnotes measured for their page kept, and its HTML parser's expressions kept.
 
     Also when something else imported WeasyPrint first, as a test may.
     """
@@ -88,6 +91,7 @@ def load() -> None:
     _types_without_parsing(sys.modules["weasyprint.text.ffi"].ffi)
     _character_runs_kept(sys.modules["tinyhtml5.inputstream"])
     from decks.handout import (
+        footnote_areas,
         glyph_paths,
         hyphenation,
         kept_layouts,
@@ -108,6 +112,7 @@ def load() -> None:
     svg_sizes.install()
     marker_widths.install()
     struts.install()
+    footnote_areas.install()
     line_splits.install()
     page_references.install()
     hyphenation.install()
