@@ -15,8 +15,6 @@ imports WeasyPrint.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 from weakref import WeakKeyDictionary
 
@@ -37,15 +35,9 @@ def install() -> None:
 
 def update_footnote_area(context: Any) -> bool:
     """WeasyPrint's ``_update_footnote_area``, with the footnotes it lays out kept for its next measure."""
-    with _measuring(context):
-        return _WEASYPRINT_UPDATE(context)
-
-
-@contextmanager
-def _measuring(context: Any) -> Iterator[None]:
     _MEASURING.add(id(context))
     try:
-        yield
+        return _WEASYPRINT_UPDATE(context)
     finally:
         _MEASURING.discard(id(context))
 
@@ -56,8 +48,8 @@ def block_level_layout(context: Any, box: Any, bottom_space: float, skip_stack: 
     """WeasyPrint's ``block_level_layout``; a footnote in an area being measured is laid out once per place."""
     arguments = (context, box, bottom_space, skip_stack, containing_block, page_is_empty, absolute_boxes,
                  fixed_boxes, adjoining_margins, *rest)
-    measured = id(context) in _MEASURING and isinstance(containing_block, FootnoteAreaBox)
-    if not measured or skip_stack or options or None in (absolute_boxes, fixed_boxes, adjoining_margins):
+    if id(context) not in _MEASURING or not isinstance(containing_block, FootnoteAreaBox) or skip_stack or options \
+            or None in (absolute_boxes, fixed_boxes, adjoining_margins):  # every other block: as WeasyPrint does
         return _WEASYPRINT_LAYOUT(*arguments, **options)
     key = (id(box.element), id(box.style), type(box), box.position_x, box.position_y, bottom_space,
            containing_block.width, page_is_empty, tuple(adjoining_margins), *map(_same, rest))
