@@ -169,9 +169,20 @@ def test_the_glyphs_of_a_formula_are_one_path_whose_mirrored_curves_are_written_
 
 
 def test_a_curve_mirroring_the_previous_one_becomes_t_and_the_empty_line_after_a_move_goes():
-    compact = equations._compact_path("M 0 0 L 0 0 Q 1 1 2 0 Q 3 -1 4 0 Q 5 5 6 0 Z")
-    assert compact == "M 0 0 Q 1 1 2 0 T 4 0 Q 5 5 6 0 Z"
-    assert equations._compact_path("M 0 0 C 1 1 2 2 3 3") == "M 0 0 C 1 1 2 2 3 3"  # a shape it does not know
+    outline = [("M", ((0, 0),)), ("L", ((0, 0),)), ("Q", ((1, 1), (2, 0))), ("Q", ((3, -1), (4, 0))),
+               ("Q", ((5, 5), (6, 0))), ("Z", ())]
+    assert equations._compacted(outline) == (
+        ("M", ((0, 0),)), ("Q", ((1, 1), (2, 0))), ("T", ((4, 0),)), ("Q", ((5, 5), (6, 0))), ("Z", ()),
+    )
+
+
+def test_a_glyph_written_twice_at_one_scale_is_the_same_outline_moved():
+    glyph_class, _ = _ziamath_classes()
+    glyph = equations._ziamath().zmath.loadedfonts["default"].glyph("Q")
+    here, there = (glyph_class.svgpath(glyph, x, 5.0, 2.0).get("d").split(" ") for x in (0.0, 10.0))
+    assert [token for token in here if token.isalpha()] == [token for token in there if token.isalpha()]
+    numbers = [(float(a), float(b)) for a, b in zip(here, there) if not a.isalpha()]
+    assert all(abs(b - a - (10.0 if index % 2 == 0 else 0.0)) < 0.0011 for index, (a, b) in enumerate(numbers))
 
 
 DRAWINGS = [  # formulas whose drawing decks changes from ziamath's: it must look the same
@@ -184,12 +195,11 @@ DRAWINGS = [  # formulas whose drawing decks changes from ziamath's: it must loo
 
 
 @pytest.mark.parametrize("tex", DRAWINGS)
-def test_glyph_outlines_written_compact_as_they_are_made_are_what_compacting_ziafonts_gave(tex, uncached, monkeypatch):
-    made_compact = _typeset_afresh(tex)
-    glyph, node = _ziamath_classes()
-    monkeypatch.setattr(glyph, "svgpath", glyph.svgpath.writes)  # ziafont's own outlines
-    monkeypatch.setattr(node, "size_px", node.size_px.reads)  # and its own reading of lengths, at every ask
-    assert _typeset_afresh(tex) == made_compact
+def test_a_formula_whose_lengths_are_read_once_is_what_reading_them_at_every_ask_gave(tex, uncached, monkeypatch):
+    read_once = _typeset_afresh(tex)
+    _, node = _ziamath_classes()
+    monkeypatch.setattr(node, "size_px", node.size_px.reads)  # ziamath's own reading of lengths, at every ask
+    assert _typeset_afresh(tex) == read_once
 
 
 @pytest.mark.parametrize("length", ["0.2em", "-1.5ex", "thinmathspace", "negativemediummathspace", "3pt", "12", "2mu"])
@@ -210,9 +220,9 @@ def uncached(monkeypatch):
     equations.clear_memory_cache()
 
 
-def _typeset_afresh(tex: str) -> equations.Rendered:
+def _typeset_afresh(tex: str, display: bool = True) -> equations.Rendered:
     equations.clear_memory_cache()
-    return typeset(tex, display=True, size_pt=20)
+    return typeset(tex, display=display, size_pt=20)
 
 
 def _ziamath_classes() -> tuple[type, type]:
@@ -229,15 +239,19 @@ def _ziamath_classes() -> tuple[type, type]:
     [
         r"\color{red}{x}^{\displaystyle\sum_i a_i} + \mathbf{v}_{\mathit{k}} + \textstyle\frac{1}{2}",
         r"\begin{cases} \mathcal{L} & x > 0 \\ \mathbb{R}^{n \times n} & \text{else} \end{cases}",
+        r"a + \style{background: yellow}{x^2} + b_{\style{color: red}{k}}",  # CSS styles: left to ziamath
+        *DRAWINGS,
     ],
 )
 def test_ziamath_reading_parent_styles_without_copying_them_draws_the_same(tex, uncached, monkeypatch):
-    import dataclasses
+    ziamath = equations._ziamath()  # imported as decks imports it (ziamath warns on a plain import)
+    from ziamath.nodes import mfrac, mnode
 
-    styles = equations._ziamath().styles  # imported as decks imports it (ziamath warns on a plain import)
-    quick = _typeset_afresh(tex)
-    monkeypatch.setattr(styles, "asdict", dataclasses.asdict)  # ziamath's own deep copy
-    assert _typeset_afresh(tex) == quick
+    quick = [_typeset_afresh(tex, display) for display in (True, False)]
+    copying = ziamath.styles.parse_style.parses  # ziamath's own
+    for module in (ziamath.styles, mnode, mfrac, ziamath.zmath):
+        monkeypatch.setattr(module, "parse_style", copying)
+    assert [_typeset_afresh(tex, display) for display in (True, False)] == quick
 
 
 @pytest.mark.parametrize("tex", DRAWINGS)

@@ -26,6 +26,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from types import ModuleType
 from typing import Any
+from weakref import WeakKeyDictionary
 
 from lxml import etree
 
@@ -155,17 +156,21 @@ def _configure_ziamath(ziamath: ModuleType) -> None:
     symbol again at every use. TeX and MathJax use neither the math kerning that tucks
     P_k under the P nor letter italic corrections on top of the overhang; without
     them scripts sit where readers of LaTeX expect them. And each node reads its
-    parent's style without ziamath deep-copying it first (``_field_values``), a
-    glyph's outline is written compact as it is made (``_compact_glyph_path``), and
+    parent's style without ziamath copying it first (``_style_from_parent``), a
+    glyph's outline is worked out once per scale (``_compact_glyph_path``), and
     a length is read from its MathML attribute once (``_length_in_pixels``).
     """
     from ziafont.glyph import SimpleGlyph
     from ziamath import operators, styles
+    from ziamath.nodes import mfrac, mnode
     from ziamath.nodes.mnode import Mnode
     from ziamath.nodes.mrow import Mrow
 
     ziamath.config.svg2 = False
-    styles.asdict = _field_values
+    if not hasattr(styles.parse_style, "parses"):
+        styles.parse_style = _style_from_parent(styles.parse_style, styles)
+        for module in (mnode, mfrac, ziamath.zmath):  # each imported the function by name
+            module.parse_style = styles.parse_style
     if not hasattr(SimpleGlyph.svgpath, "writes"):
         SimpleGlyph.svgpath = _compact_glyph_path(SimpleGlyph.svgpath)
     if not hasattr(Mnode.size_px, "reads"):
@@ -207,37 +212,87 @@ def _measured_only_to_stretch(measure: Callable[..., tuple[float, float]], stret
     return height
 
 
-def _compact_glyph_path(write: Callable[..., Any]) -> Callable[..., Any]:
-    """ziafont's ``<path>`` of a glyph's outline, written compact (``_compacted``) as it is made.
+def _style_from_parent(parse: Callable[..., Any], styles: ModuleType) -> Callable[..., Any]:
+    """ziamath's ``parse_style``, reading a node's style attributes with its parent's style as the default.
 
-    ziafont formats every point of every outline into a path string, which
-    ``_compact_svg`` then read back number by number to write it shorter: the
-    two took a third of a formula's time. The points are now formatted once, as
-    ziafont formats them, and the path is the one ``_compact_path`` made of
-    ziafont's. An outline of cubic curves (a CFF font) is left to ziafont.
+    ziamath turns the parent's style into a dict with ``dataclasses.asdict``,
+    which copies every field deeply, and chains it behind the attributes, for
+    every node: a tenth of a formula's time. The values are the same read
+    straight off the two. A CSS ``style`` attribute (rare) and the root, which
+    has no parent, are left to ziamath.
+    """
+
+    def parse_style(element: Any, parent_style: Any = None) -> Any:
+        attributes = element.attrib
+        if parent_style is None or "style" in attributes:
+            return parse(element, parent_style)
+        return styles.MathStyle(
+            mathvariant=styles.parse_variant(attributes.get("mathvariant", styles.config.math.variant),
+                                             parent_style.mathvariant),
+            displaystyle=attributes.get("displaystyle", parent_style.displaystyle) in ("true", True),
+            mathcolor=attributes.get("mathcolor", parent_style.mathcolor),
+            mathbackground=attributes.get("mathbackground", parent_style.mathbackground),
+            mathsize=attributes.get("mathsize", parent_style.mathsize),
+            scriptlevel=int(attributes.get("scriptlevel", parent_style.scriptlevel)),
+        )
+
+    parse_style.parses = parse  # type: ignore[attr-defined]
+    return parse_style
+
+
+def _compact_glyph_path(write: Callable[..., Any]) -> Callable[..., Any]:
+    """ziafont's ``<path>`` of a glyph's outline, written compact (``_compacted``) from its outline at that scale.
+
+    ziafont works every point of every outline out and formats it at each use
+    of the glyph, which took a quarter of a formula's time. The outline at a
+    scale is the same wherever the glyph stands, so it is worked out and
+    compacted once (``_outline``); a use only adds its position to each point
+    and formats the sums, the very numbers ziafont wrote. An outline of cubic
+    curves (a CFF font) is left to ziafont.
     """
     from xml.etree import ElementTree
 
     from ziafont.config import config
 
     def path(glyph: Any, x0: float = 0, y0: float = 0, scale_factor: float = 1) -> Any:
-        scale = glyph.funits_to_points(1, scale_factor)
-        number = f".{config.precision}f"
-        steps: list[tuple[str, list[str]]] = []
-        for operator in glyph.operators:
-            points, _ = operator.points()
-            letter = _OUTLINE_STEPS.get(type(operator).__name__, "C")
-            if letter == "M" and steps:
-                steps.append(("Z", []))
-            steps.append((letter, [format(float(value), number).rstrip("0").rstrip(".")
-                                   for point in points for value in (x0 + point.x * scale, y0 - point.y * scale)]))
-        if not steps:
+        outline = _outline(glyph, scale_factor)
+        if outline is None:
+            return write(glyph, x0, y0, scale_factor)
+        if not outline:
             return None
-        d = _compacted([*steps, ("Z", [])])
-        return write(glyph, x0, y0, scale_factor) if d is None else ElementTree.Element("path", attrib={"d": d})
+        number = f".{config.precision}f"
+        written: list[str] = []
+        for letter, points in outline:
+            written.append(letter)
+            for x, y in points:  # y as the font has it, upwards; SVG's goes down
+                written.append(format(x0 + x, number).rstrip("0").rstrip("."))
+                written.append(format(y0 - y, number).rstrip("0").rstrip("."))
+        return ElementTree.Element("path", attrib={"d": " ".join(written)})
 
     path.writes = write  # type: ignore[attr-defined]
     return path
+
+
+_Outline = tuple[tuple[str, tuple[tuple[float, float], ...]], ...]  # (letter, points in points from the origin)
+_OUTLINES: WeakKeyDictionary[Any, dict[float, _Outline | None]] = WeakKeyDictionary()  # glyph -> scale -> outline
+
+
+def _outline(glyph: Any, scale_factor: float) -> _Outline | None:
+    """The glyph's outline at ``scale_factor``, compacted, kept for as long as the glyph; None for cubic curves."""
+    kept = _OUTLINES.setdefault(glyph, {})
+    if scale_factor not in kept:
+        scale = glyph.funits_to_points(1, scale_factor)
+        steps: list[tuple[str, tuple[tuple[float, float], ...]]] = []
+        for operator in glyph.operators:
+            letter = _OUTLINE_STEPS.get(type(operator).__name__)
+            if letter is None:
+                kept[scale_factor] = None
+                return None
+            if letter == "M" and steps:
+                steps.append(("Z", ()))
+            steps.append((letter, tuple((point.x * scale, point.y * scale) for point in operator.points()[0])))
+        kept[scale_factor] = _compacted([*steps, ("Z", ())]) if steps else ()
+    return kept[scale_factor]
 
 
 _OUTLINE_STEPS = {"Moveto": "M", "Lineto": "L", "Quad": "Q"}  # ziafont's outline operators, as path letters
@@ -265,17 +320,6 @@ def _may_stretch(element: Any, stretchy: Collection[str]) -> bool:
     if element.tag not in ("mo", "mi"):
         return False
     return (element.text or "").strip() in stretchy or element.get("stretchy", "false") != "false"
-
-
-def _field_values(style: object) -> dict[str, object]:
-    """A dataclass's fields as a dict, without copying them: ziamath's styles only read what this gives.
-
-    ziamath looks a node's style attributes up in its own attributes, then in its
-    parent's style turned into a dict with ``dataclasses.asdict``, which copies
-    every field deeply, for every node: a fifth of the time a formula took. The
-    values it reads (colour, size, script level, display style) are the same.
-    """
-    return dict(vars(style))
 
 
 # ---------------------------------------------------------------- LaTeX -> MathML
@@ -715,24 +759,21 @@ def _typeset_now(tex: str, display: bool, size_pt: float, color: str, preamble: 
 
 
 _SVG_PATH = "{http://www.w3.org/2000/svg}path"
-_PATH_STEP = re.compile(r"([A-Za-z])([^A-Za-z]*)")
-_PATH_ARITY = {"M": 2, "L": 2, "Q": 4, "Z": 0}  # what ziamath writes glyphs with
 _MIRROR_TOLERANCE_PT = 0.0025  # ziamath rounds to 0.001 pt; this is under a thousandth of a millimetre
 
 
 def _compact_svg(svg: str) -> str:
-    """ziamath's SVG drawn with fewer path points: what WeasyPrint parses for every formula it shows.
+    """ziamath's SVG with each run of glyph outlines of one colour as one path: fewer elements to draw.
 
-    Formulas take a third of WeasyPrint's time on a handout full of them, as it
-    parses every point of every glyph each time a formula appears. Each run of
-    glyph outlines of one colour becomes one path: glyphs are opaque and wound
-    alike, so filling them together covers what filling them one by one did.
+    The outlines are already compact (``_compact_glyph_path``). Glyphs are
+    opaque and wound alike, so filling them together covers what filling them
+    one by one did.
     """
     root = etree.fromstring(svg.encode())
     runs = [(fill, list(run)) for fill, run in itertools.groupby(list(root), key=_glyph_fill)]
     for fill, run in runs:
         if fill:
-            run[0].set("d", " ".join(_compact_path(path.get("d", "")) for path in run))
+            run[0].set("d", " ".join(path.get("d", "") for path in run))
             for path in run[1:]:
                 root.remove(path)
     return etree.tostring(root, encoding="unicode")
@@ -743,47 +784,40 @@ def _glyph_fill(element: etree._Element) -> str:
     return element.get("fill", "") if element.tag == _SVG_PATH and set(element.attrib) == {"d", "fill"} else ""
 
 
-def _compact_path(d: str) -> str:
-    """A glyph's path with the same shape in fewer points (``_compacted``); any other path as it is."""
-    compact = _compacted((step[1], step[2].split()) for step in _PATH_STEP.finditer(d))
-    return d if compact is None else compact
+def _compacted(steps: Iterable[tuple[str, tuple[tuple[float, float], ...]]]) -> _Outline:
+    """A glyph outline's steps (letter, points) in fewer points, the same shape.
 
-
-def _compacted(steps: Iterable[tuple[str, list[str]]]) -> str | None:
-    """A glyph outline's steps (letter, numbers as written) as a shorter path; None for a shape it does not know.
-
-    The zero-length line ziamath starts each contour with goes, and a quadratic
+    The zero-length line ziafont starts each contour with goes, and a quadratic
     curve whose control point mirrors the previous curve's (TrueType's implied
     on-curve points) is written as ``T`` with its end point only.
     """
-    written: list[str] = []
+    written: list[tuple[str, tuple[tuple[float, float], ...]]] = []
     start = current = (0.0, 0.0)
     control: tuple[float, float] | None = None  # the previous curve's control point, as a reader works it out
-    for letter, numbers in steps:
-        if _PATH_ARITY.get(letter) != len(numbers):
-            return None
-        values = [float(number) for number in numbers]
+    for letter, points in steps:
         if letter == "Q":
+            (x, y), end = points
             mirrored = (2 * current[0] - control[0], 2 * current[1] - control[1]) if control is not None else None
-            if mirrored is not None and all(abs(a - b) <= _MIRROR_TOLERANCE_PT for a, b in zip(mirrored, values[:2])):
-                written.append(f"T {numbers[2]} {numbers[3]}")
+            if mirrored is not None and abs(mirrored[0] - x) <= _MIRROR_TOLERANCE_PT \
+                    and abs(mirrored[1] - y) <= _MIRROR_TOLERANCE_PT:
+                written.append(("T", (end,)))
                 control = mirrored
             else:
-                written.append(f"Q {' '.join(numbers)}")
-                control = (values[0], values[1])
-            current = (values[2], values[3])
+                written.append(("Q", points))
+                control = (x, y)
+            current = end
             continue
         control = None
         if letter == "Z":
-            written.append("Z")
+            written.append(("Z", ()))
             current = start
         elif letter == "M":
-            written.append(f"M {' '.join(numbers)}")
-            start = current = (values[0], values[1])
-        elif not (written and written[-1].startswith("M") and (values[0], values[1]) == current):
-            written.append(f"L {' '.join(numbers)}")
-            current = (values[0], values[1])
-    return " ".join(written)
+            written.append(("M", points))
+            start = current = points[0]
+        elif not (written and written[-1][0] == "M" and points[0] == current):
+            written.append(("L", points))
+            current = points[0]
+    return tuple(written)
 
 
 @functools.lru_cache(maxsize=1024)
