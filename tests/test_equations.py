@@ -530,56 +530,85 @@ def test_accents_combine_with_their_letter_and_function_names_keep_a_space():
 # ---------------------------------------------------------------- cache
 
 
-def test_a_result_is_cached_on_disk_and_read_back_instead_of_typeset_again(cache):
-    first = typeset(r"\frac{a}{b}", display=True, size_pt=20)
-    files = [path for path in cache.rglob("*.json") if json.loads(path.read_text(encoding="utf-8"))["_"] == "typeset"]
+def test_a_result_is_kept_in_its_outputs_bundle_and_read_back_instead_of_typeset_again(cache):
+    with diskcache.bundled("papers/p/docs/p-handout.pdf"):
+        first = typeset(r"\frac{a}{b}", display=True, size_pt=20)
+    files = list(cache.rglob("*.json"))
     assert len(files) == 1
     assert not list(cache.rglob("*.tmp"))
-    entry = json.loads(files[0].read_text(encoding="utf-8"))
-    entry["svg"] = "<svg>from the cache</svg>"
-    files[0].write_text(json.dumps(entry), encoding="utf-8")
+    bundle = json.loads(files[0].read_text(encoding="utf-8"))
+    key = next(key for key in bundle if json.loads(key)[0] == "typeset")
+    bundle[key]["svg"] = "<svg>from the cache</svg>"
+    files[0].write_text(json.dumps(bundle), encoding="utf-8")
     equations.clear_memory_cache()
-    assert typeset(r"\frac{a}{b}", display=True, size_pt=20).svg == "<svg>from the cache</svg>"
+    with diskcache.bundled("papers/p/docs/p-handout.pdf"):
+        assert typeset(r"\frac{a}{b}", display=True, size_pt=20).svg == "<svg>from the cache</svg>"
     assert first.svg != "<svg>from the cache</svg>"
+
+
+def test_an_outputs_bundle_holds_what_its_last_build_used_and_only_that(cache):
+    with diskcache.bundled("a.pdf"):
+        typeset("x^2", display=True, size_pt=20)
+        typeset("y^2", display=True, size_pt=20)
+    with diskcache.bundled("b.pdf"):
+        typeset("x^2", display=True, size_pt=20)  # found in memory: kept for b all the same
+    with diskcache.bundled("a.pdf"):
+        typeset("y^2", display=True, size_pt=20)
+
+    def formulas(bundle: Path) -> list[str]:
+        return sorted({json.loads(key)[1][0] for key in json.loads(bundle.read_text(encoding="utf-8"))})
+
+    assert sorted(formulas(bundle) for bundle in cache.rglob("*.json")) == [["x^2"], ["y^2"]]
+
+
+def test_formulas_are_kept_on_disk_only_for_an_output_being_built(cache):
+    typeset("x^2", display=True, size_pt=20)
+    assert not list(cache.rglob("*.json"))
 
 
 def test_a_process_whose_formulas_are_all_cached_never_loads_the_typesetter(cache):
     formulas = [r"\alpha_i^2", r"\frac{QK^\top}{\sqrt{d_k}}", r"\frac{a}{"]
-    runs = [to_unicode(tex) for tex in formulas]
+    with diskcache.bundled("deck.pptx"):
+        runs = [to_unicode(tex) for tex in formulas]
     script = (
         "import sys, json; from pathlib import Path; from decks import diskcache, equations as e;"
-        "diskcache.keep_in(Path(sys.argv[1]).parent);"
+        "diskcache.keep_in(Path(sys.argv[1]).parent); bundle = diskcache.bundled('deck.pptx'); bundle.__enter__();"
         f"runs = [e.to_unicode(tex) for tex in {formulas!r}]; problems = [e.check(tex) for tex in {formulas!r}];"
-        "print(json.dumps([runs, problems, 'ziamath' in sys.modules]))"
+        "print(json.dumps([runs, problems, 'latex2mathml' in sys.modules, 'ziamath' in sys.modules]))"
     )
     output = subprocess.run([sys.executable, "-c", script, str(cache)], capture_output=True, text=True, check=True)
-    cached_runs, problems, loaded = json.loads(output.stdout)
+    cached_runs, problems, *loaded = json.loads(output.stdout)
     assert [[tuple(run) for run in found] for found in cached_runs] == runs
     assert problems[:2] == ["", ""] and problems[2]
-    assert loaded is False
+    assert loaded == [False, False]
 
 
 def test_a_fresh_process_reads_the_same_results_from_the_cache(cache):
-    results = (typeset(r"\sum_i x_i", display=True, size_pt=20), to_omml(r"\sum_i x_i", display=True),
-               to_png(r"\sum_i x_i", display=True, size_pt=20))
+    with diskcache.bundled("deck.pptx"):
+        results = (typeset(r"\sum_i x_i", display=True, size_pt=20), to_omml(r"\sum_i x_i", display=True),
+                   to_png(r"\sum_i x_i", display=True, size_pt=20))
     script = (
         "import sys, json, base64; from pathlib import Path; from decks import diskcache, equations as e;"
-        "diskcache.keep_in(Path(sys.argv[1]).parent); r = e.typeset(r'\\sum_i x_i', display=True, size_pt=20);"
-        "p = e.to_png(r'\\sum_i x_i', display=True, size_pt=20);"
-        "print(json.dumps([r.svg, r.depth_pt, e.to_omml(r'\\sum_i x_i', display=True), base64.b64encode(p[0]).decode()]))"
+        "diskcache.keep_in(Path(sys.argv[1]).parent); bundle = diskcache.bundled('deck.pptx'); bundle.__enter__();"
+        "r = e.typeset(r'\\sum_i x_i', display=True, size_pt=20); p = e.to_png(r'\\sum_i x_i', display=True, size_pt=20);"
+        "print(json.dumps([r.svg, r.depth_pt, e.to_omml(r'\\sum_i x_i', display=True), base64.b64encode(p[0]).decode(),"
+        " 'ziamath' in sys.modules]))"
     )
     output = subprocess.run([sys.executable, "-c", script, str(cache)], capture_output=True, text=True, check=True)
-    svg, depth, omml, png = json.loads(output.stdout)
+    svg, depth, omml, png, loaded = json.loads(output.stdout)
     assert (svg, depth, omml) == (results[0].svg, results[0].depth_pt, results[1])
     assert png == __import__("base64").b64encode(results[2][0]).decode()
+    assert loaded is False
 
 
-def test_an_unreadable_cache_entry_is_typeset_again(cache):
-    first = typeset("x^2", display=True, size_pt=20)
+def test_an_unreadable_bundle_is_typeset_again(cache):
+    with diskcache.bundled("handout.pdf"):
+        first = typeset("x^2", display=True, size_pt=20)
     for entry in cache.rglob("*.json"):
         entry.write_text("not json", encoding="utf-8")
     equations.clear_memory_cache()
-    assert typeset("x^2", display=True, size_pt=20) == first
+    with diskcache.bundled("handout.pdf"):
+        assert typeset("x^2", display=True, size_pt=20) == first
 
 
 # ---------------------------------------------------------------- brackets, matrices and LibreOffice

@@ -267,7 +267,8 @@ def _produce(task: Task) -> tuple[list[Diagnostic], dict]:
     temp = temp_path(final)
     diskcache.keep_in(_cache(task))  # formulas, fonts, web files and deck plans, for this output
     try:
-        diagnostics += _write(task, document, theme, temp)
+        with diskcache.bundled(_relative(task.root, final)):
+            diagnostics += _write(task, document, theme, temp)
         stamp(temp)
         diagnostics += install(temp, final, _relative(task.root, final))
     finally:

@@ -6,8 +6,8 @@ MathML, checked and polished; the MathML is then typeset by ziamath (SVG, and PN
 through cairosvg), translated to OMML (``omml.py``) or flattened to text. Bad LaTeX
 never raises: ``typeset`` returns a ``problem`` reason, the other functions an empty
 result, and ``check`` the reason. Results are pure functions of their arguments,
-kept in memory and, after ``diskcache.keep_in``, on disk, so a rebuild does not typeset
-the same formula twice.
+kept in memory and, while an output is built (``diskcache.bundled``), on disk in its
+bundle, so a rebuild does not typeset the same formula twice.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ import base64
 import functools
 import io
 import itertools
+import json
 import re
 import sys
 import threading
@@ -108,8 +109,8 @@ def to_mathml(tex: str, *, display: bool, preamble: str = "") -> str:
 
 def clear_memory_cache() -> None:
     """Forget the results kept in this process (the disk cache stays)."""
-    for cached in (_typeset, _to_png, _to_omml, _to_unicode, _mathml):
-        cached.cache_clear()
+    _memory.clear()
+    _to_unicode.cache_clear()
 
 
 # ---------------------------------------------------------------- ziamath, placed as TeX places
@@ -354,7 +355,6 @@ _ARITY = {"mfrac": 2, "mroot": 2, "msub": 2, "msup": 2, "munder": 2, "mover": 2,
 _SPACING = re.compile(r"\\[,;:! ]|~|\\(?:thinspace|medspace|thickspace|quad|qquad)(?![A-Za-z])")
 
 
-@functools.lru_cache(maxsize=4096)
 def _mathml(tex: str, display: bool, preamble: str) -> tuple[str, str]:
     """(MathML, problem) for the LaTeX; the MathML is namespace-free and already checked.
 
@@ -365,7 +365,7 @@ def _mathml(tex: str, display: bool, preamble: str) -> tuple[str, str]:
         mathml, problem = _mathml_now(tex, display, preamble)
         return {"mathml": mathml, "problem": problem}
 
-    data = _disk_cached("mathml", (tex, display, preamble), convert)
+    data = _cached("mathml", (tex, display, preamble), convert)
     return str(data["mathml"]), str(data["problem"])
 
 
@@ -728,9 +728,8 @@ def _text_style_limits(root: etree._Element) -> None:
 # ---------------------------------------------------------------- outputs
 
 
-@functools.lru_cache(maxsize=1024)
 def _typeset(tex: str, display: bool, size_pt: float, color: str, preamble: str) -> Rendered:
-    data = _disk_cached("typeset", (tex, display, size_pt, color, preamble),
+    data = _cached("typeset", (tex, display, size_pt, color, preamble),
                         lambda: asdict(_typeset_now(tex, display, size_pt, color, preamble)))
     return Rendered(**data)
 
@@ -820,7 +819,6 @@ def _compacted(steps: Iterable[tuple[str, tuple[tuple[float, float], ...]]]) -> 
     return tuple(written)
 
 
-@functools.lru_cache(maxsize=1024)
 def _to_png(tex: str, display: bool, size_pt: float, dpi: int, color: str, preamble: str) -> tuple[bytes, float, float]:
     def render() -> dict[str, object]:
         rendered = _typeset(tex, display, size_pt, color, preamble)
@@ -830,7 +828,7 @@ def _to_png(tex: str, display: bool, size_pt: float, dpi: int, color: str, pream
         return {"png": base64.b64encode(png).decode(), "width_pt": rendered.width_pt,
                 "height_pt": rendered.height_pt}
 
-    data = _disk_cached("to_png", (tex, display, size_pt, dpi, color, preamble), render)
+    data = _cached("to_png", (tex, display, size_pt, dpi, color, preamble), render)
     return base64.b64decode(str(data["png"])), float(data["width_pt"]), float(data["height_pt"])  # type: ignore[arg-type]
 
 
@@ -871,7 +869,6 @@ def _coverage_png(argb: bytes, width: int, height: int, color: str) -> bytes:
     return written.getvalue()
 
 
-@functools.lru_cache(maxsize=1024)
 def _to_omml(tex: str, display: bool, font: str, size_pt: float, color: str, preamble: str) -> str:
     def convert() -> dict[str, object]:
         mathml, problem = _mathml(tex, display, preamble)
@@ -885,7 +882,7 @@ def _to_omml(tex: str, display: bool, font: str, size_pt: float, color: str, pre
             omml.add_run_properties(root, font=font, size_pt=size_pt, color=color)
         return {"omml": etree.tostring(root, encoding="unicode")}
 
-    return str(_disk_cached("to_omml", (tex, display, font, size_pt, color, preamble), convert)["omml"])
+    return str(_cached("to_omml", (tex, display, font, size_pt, color, preamble), convert)["omml"])
 
 
 @functools.lru_cache(maxsize=4096)
@@ -1030,7 +1027,7 @@ def _hex(color: str) -> str:
     return value if re.fullmatch(r"[0-9A-F]{6}", value) else "000000"
 
 
-# ---------------------------------------------------------------- disk cache
+# ---------------------------------------------------------------- caches
 
 @functools.cache
 def _fingerprint() -> str:
@@ -1038,6 +1035,25 @@ def _fingerprint() -> str:
                                  (Path(omml.__file__), Path(__file__)))
 
 
-def _disk_cached(name: str, args: tuple[object, ...], compute: Callable[[], dict[str, object]]) -> dict[str, object]:
-    """``compute()``, read from the disk cache when it holds it, written there when not."""
-    return diskcache.cached_json(diskcache.folder("equations"), name, [args, _fingerprint()], compute)
+_MEMORY_LIMIT = 8192  # results kept in a process; past it they are all forgotten, and kept afresh
+_memory: dict[tuple[str, tuple[object, ...]], tuple[str, dict[str, object]]] = {}  # -> (bundle key, result)
+
+
+def _cached(name: str, args: tuple[object, ...], compute: Callable[[], dict[str, object]]) -> dict[str, object]:
+    """``compute()``'s result, kept in this process and in the bundle of the output being built (``diskcache``).
+
+    A result found in memory is kept in the bundle too: the bundle of the next
+    paper with the same formula must hold it for that paper's next build.
+    """
+    found = _memory.get((name, args))
+    bundle = diskcache.bundle("equations", _fingerprint())
+    if found is None:
+        key = json.dumps([name, args], ensure_ascii=False)
+        stored = bundle.find(key) if bundle is not None else None
+        found = (key, stored if isinstance(stored, dict) else compute())
+        if len(_memory) >= _MEMORY_LIMIT:
+            _memory.clear()
+        _memory[(name, args)] = found
+    if bundle is not None:
+        bundle.keep(*found)
+    return found[1]
