@@ -11,6 +11,7 @@ import sys
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
+from xml.etree import ElementTree
 
 import cairosvg
 import pdfplumber
@@ -202,6 +203,17 @@ def test_a_formula_whose_lengths_are_read_once_is_what_reading_them_at_every_ask
     assert _typeset_afresh(tex) == read_once
 
 
+@pytest.mark.parametrize("tex", [*DRAWINGS, r"\mathrm{AVATAR} + \text{To WAVE}"])  # the last kerns its pairs
+def test_a_formula_whose_glyph_advances_are_looked_up_once_is_what_looking_them_up_at_every_ask_gave(
+        tex, uncached, monkeypatch):
+    from ziafont import Font
+
+    looked_up_once = _typeset_afresh(tex)
+    equations._ziamath()
+    monkeypatch.setattr(Font, "advance", Font.advance.advances)  # ziafont's own lookups, at every ask
+    assert _typeset_afresh(tex) == looked_up_once
+
+
 @pytest.mark.parametrize("length", ["0.2em", "-1.5ex", "thinmathspace", "negativemediummathspace", "3pt", "12", "2mu"])
 def test_a_mathml_length_read_once_is_what_ziamath_reads_at_every_ask(length):
     _, node = _ziamath_classes()
@@ -259,7 +271,7 @@ def test_the_compact_svg_draws_what_ziamath_drew_in_fewer_points(tex, uncached, 
     import cairosvg
 
     compact = _typeset_afresh(tex)
-    monkeypatch.setattr(equations, "_compact_svg", lambda svg: svg)
+    monkeypatch.setattr(equations, "_compact_svg", lambda svg: ElementTree.tostring(svg, encoding="unicode"))
     glyph, _ = _ziamath_classes()
     monkeypatch.setattr(glyph, "svgpath", glyph.svgpath.writes)  # ziafont's own outlines
     plain = _typeset_afresh(tex)
