@@ -214,6 +214,15 @@ def test_a_formula_whose_glyph_advances_are_looked_up_once_is_what_looking_them_
     assert _typeset_afresh(tex) == looked_up_once
 
 
+@pytest.mark.parametrize("tex", DRAWINGS)
+def test_a_formula_whose_rows_decks_measures_is_what_ziamaths_own_measure_gave(tex, uncached, monkeypatch):
+    measured_here = _typeset_afresh(tex)
+    from ziamath.nodes.mrow import Mrow
+
+    monkeypatch.setattr(Mrow, "_get_height_nostretch", Mrow._get_height_nostretch.measures)  # every row, through XML
+    assert _typeset_afresh(tex) == measured_here
+
+
 @pytest.mark.parametrize("length", ["0.2em", "-1.5ex", "thinmathspace", "negativemediummathspace", "3pt", "12", "2mu"])
 def test_a_mathml_length_read_once_is_what_ziamath_reads_at_every_ask(length):
     _, node = _ziamath_classes()
