@@ -354,6 +354,22 @@ def test_a_split_that_would_leave_only_a_repeated_parent_item_is_not_taken(works
     assert len(slide_texts(workspace.root / "parents.pptx")) < 10
 
 
+def test_a_slide_is_never_only_the_parents_its_continuation_repeats_above_the_rest(workspace):
+    from decks.slides.render import write_deck
+
+    markdown = (REPO / "tests" / "fixtures" / "fuzz" / "parents-alone-forever.md").read_text(encoding="utf-8")
+    document, _ = read_document(markdown, SOURCE)
+    with time_limit(20):  # before the fix, the cut moved back to leave only the first two items, forever
+        write_deck(document, workspace.theme, workspace.root / "alone.pptx", repo_root=workspace.root, timestamp=0)
+    content = slide_texts(workspace.root / "alone.pptx")[1:]
+    assert 2 <= len(content) <= 4
+    parents = ("Slide", "first a parent", "second a parent", "x")
+    assert all(any(not line.startswith(parents) for line in slide.splitlines()) for slide in content)
+    assert ["tail one", "tail two", "tail three"] == [
+        line for slide in content for line in slide.splitlines() if line.startswith("tail")
+    ]
+
+
 def test_a_heading_as_long_as_a_paragraph_is_cut_and_the_deck_still_ends(workspace):
     from decks.slides.render import write_deck
 

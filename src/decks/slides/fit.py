@@ -383,7 +383,10 @@ def split_paras(paras: tuple[Para, ...], width: float, room: float, env: Env, fo
 def _with_children(paras: tuple[Para, ...], heights: list[float], keep: int, least: float) -> int:
     """Where to cut instead of ``keep``: before the parent of a nested item that would open the next slide.
 
-    Only when that moves no more than ``least`` points of text to the next slide.
+    Only when that moves no more than ``least`` points of text to the next slide,
+    and leaves this slide more than that parent's own parents: they come back
+    above it on the next slide, and shown alone here they would be all this
+    slide held, again and again.
     """
     if keep >= len(paras):
         return keep
@@ -393,7 +396,8 @@ def _with_children(paras: tuple[Para, ...], heights: list[float], keep: int, lea
         start = para.margin - para.hanging
         if start < depth - EPSILON:
             moved = sum(heights[index:keep])
-            return index if para.bullet is not None and moved <= least + EPSILON else keep
+            movable = para.bullet is not None and moved <= least + EPSILON
+            return index if movable and _announcing(paras[:index], start) else keep
     return keep
 
 
