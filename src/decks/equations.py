@@ -28,7 +28,6 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from types import ModuleType
 from typing import Any
-from weakref import WeakKeyDictionary
 from xml.etree import ElementTree
 
 from lxml import etree
@@ -291,12 +290,11 @@ def _compact_glyph_path(write: Callable[..., Any]) -> Callable[..., Any]:
 
 
 _Outline = tuple[tuple[str, tuple[tuple[float, float], ...]], ...]  # (letter, points in points from the origin)
-_OUTLINES: WeakKeyDictionary[Any, dict[float, _Outline | None]] = WeakKeyDictionary()  # glyph -> scale -> outline
 
 
 def _outline(glyph: Any, scale_factor: float) -> _Outline | None:
-    """The glyph's outline at ``scale_factor``, compacted, kept for as long as the glyph; None for cubic curves."""
-    kept = _OUTLINES.setdefault(glyph, {})
+    """The glyph's outline at ``scale_factor``, compacted, kept on the glyph for each scale; None for cubic curves."""
+    kept: dict[float, _Outline | None] = glyph.__dict__.setdefault("_outlines", {})
     if scale_factor not in kept:
         scale = glyph.funits_to_points(1, scale_factor)
         steps: list[tuple[str, tuple[tuple[float, float], ...]]] = []
@@ -322,10 +320,8 @@ def _advance_per_pair(advance: Callable[..., int]) -> Callable[..., int]:
     of thousands of times a handout: a tenth of a formula's time. The answer
     depends only on the two glyphs and whether the font kerns.
     """
-    kept: WeakKeyDictionary[Any, dict[tuple[int, int | None, bool], int]] = WeakKeyDictionary()
-
     def font_advance(font: Any, glyph: int, glyph2: int | None) -> int:
-        pairs = kept.setdefault(font, {})
+        pairs: dict[tuple[int, int | None, bool], int] = font.__dict__.setdefault("_advances", {})  # kept on the font
         key = (glyph, glyph2, bool(font.features.get("kern", True)))
         if key not in pairs:
             pairs[key] = advance(font, glyph, glyph2)
@@ -796,7 +792,7 @@ def _typeset_now(tex: str, display: bool, size_pt: float, color: str, preamble: 
 _MIRROR_TOLERANCE_PT = 0.0025  # ziamath rounds to 0.001 pt; this is under a thousandth of a millimetre
 
 
-def _compact_svg(svg: Any) -> str:
+def _compact_svg(svg: ElementTree.Element) -> str:
     """ziamath's SVG (an ElementTree element) with each run of glyph outlines of one colour as one path.
 
     Fewer elements to draw. The outlines are already compact
@@ -811,7 +807,7 @@ def _compact_svg(svg: Any) -> str:
     return ElementTree.tostring(svg, encoding="unicode")
 
 
-def _glyph_fill(element: Any) -> str:
+def _glyph_fill(element: ElementTree.Element) -> str:
     """The colour of a glyph outline (a path with only a shape and a fill), "" for anything else."""
     return element.get("fill", "") if element.tag == "path" and set(element.attrib) == {"d", "fill"} else ""
 
